@@ -14,7 +14,8 @@ fi
 if [[ $EUID -ne 0 ]]; then
   echo "ensure-services: must run as root to install/start PostgreSQL and py-keystone" >&2; exit 1
 fi
-if [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:$peer_port/v3" || true)" != 200 ]]; then
+peer_up() { command -v curl >/dev/null && [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:$peer_port/v3" || true)" == 200 ]]; }
+if ! peer_up; then
   PYKS_CACHE="${PYKS_CACHE:-none}" bash "$shared/peers/pykeystone-up.sh" "$peer_port" keystone
 fi
 (cd / && runuser -u postgres -- psql -XtAq -c "ALTER ROLE keystone CREATEDB") >/dev/null
