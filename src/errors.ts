@@ -21,12 +21,23 @@ export class ValidationError extends KeystoneError {
   }
 }
 
-/** Any 401. py-keystone hides details of security errors unless `insecure_debug` is on, so the default text is fixed. */
+const UNAUTHORIZED_TEXT = 'The request you have made requires authentication.';
+
+/**
+ * Any 401. py-keystone hides the details of security errors from clients (unless `insecure_debug`), so the text a
+ * client sees is fixed; `detail` says what really failed, for logs. `Unauthorized.shown` is for the few 401s whose
+ * text py-keystone does show (locked account, expired password).
+ */
 export class Unauthorized extends KeystoneError {
   readonly code = 401;
   readonly title = 'Unauthorized';
-  constructor(message = 'The request you have made requires authentication.') {
-    super(message);
+  constructor(readonly detail?: string) {
+    super(UNAUTHORIZED_TEXT);
+  }
+  static shown(message: string): Unauthorized {
+    const err = new Unauthorized(message);
+    err.message = message;
+    return err;
   }
 }
 

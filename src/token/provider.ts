@@ -1,0 +1,241 @@
+// Issues, validates and revokes Fernet tokens with py-keystone's rules, over the shared database and key
+// repository. Validation is the hot path of a whole cloud, so a validated token is cached (token/validation-cache.ts)
+// for at most [keystone_ts] validation_cache_seconds before it is checked against the database again.
+import type { AuthContext, Scope } from '../auth/context.js';
+import { buildCatalog } from '../catalog/token-catalog.js';
+import type { KeystoneConfig } from '../config/schema.js';
+import type { Executor } from '../db/connection.js';
+import { NotFound, Unauthorized } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { isRevoked, type TokenRevocationValues } from '../revoke/model.js';
+import { insertRevocationEvent, listEventsForToken } from '../revoke/store.js';
+import { TokenFormatError } from './errors.js';
+import type { IssuablePayload, TokenFormatter } from './formatter.js';
+import { newAuditId } from './payload-fields.js';
+import type { TokenPayload } from './payloads.js';
+import { renderToken, type TokenBody } from './render.js';
+import { resolveToken, type ResolvedToken, type TokenFacts } from './token-model.js';
+import { ValidationCache } from './validation-cache.js';
+
+/** A token that passed validation: what policy needs, and the body to send. */
+export interface ValidToken {
+  readonly context: AuthContext;
+  /** The full body (catalog included for scoped tokens). */
+  readonly body: TokenBody;
+  readonly resolved: ResolvedToken;
+}
+
+export interface IssueRequest {
+  readonly userId: string;
+  readonly methods: readonly string[];
+  readonly scope: Scope;
+  /** Kept from the token a rescope started from; otherwise now + [token] expiration. */
+  readonly expiresAt?: Date;
+  /** The audit chain id (rescope), placed second in audit_ids. */
+  readonly parentAuditId?: string;
+  readonly applicationCredentialId?: string;
+}
+
+export interface ValidateOptions {
+  /** `?allow_expired=1`: accept tokens up to [token] allow_expired_window seconds past expiry. */
+  readonly allowExpired?: boolean;
+  /** The OpenStack-Identity-Access-Rules header (a version number) of the calling middleware. */
+  readonly accessRulesVersion?: string;
+}
+
+const ACCESS_RULES_MIN_VERSION = 1.0;
+
+export class TokenProvider {
+  private readonly cache: ValidationCache<ValidToken>;
+
+  constructor(
+    private readonly deps: {
+      readonly db: Executor;
+      readonly config: KeystoneConfig;
+      readonly formatter: TokenFormatter;
+      readonly logger: Logger;
+      readonly clock?: () => Date;
+    },
+  ) {
+    const { validation_cache_seconds: ttl, validation_cache_entries: size } = deps.config.keystone_ts;
+    this.cache = new ValidationCache(deps.config.token.caching ? ttl : 0, size);
+  }
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  async issue(request: IssueRequest): Promise<{ tokenId: string; token: ValidToken }> {
+    const now = this.now();
+    const expiresAt = request.expiresAt ?? new Date(now.getTime() + this.deps.config.token.expiration * 1000);
+    const auditIds = request.parentAuditId ? [newAuditId(), request.parentAuditId] : [newAuditId()];
+    const payload = toPayload({ ...request, expiresAt, auditIds });
+    const tokenId = this.deps.formatter.create(payload, now);
+    const { issuedAt } = this.deps.formatter.validate(tokenId);
+    const facts: TokenFacts = { ...request, expiresAt: payload.expiresAt, issuedAt, auditIds };
+    const token = await this.build(tokenId, await resolveToken(this.deps.db, facts));
+    this.cache.set(tokenId, token, facts.expiresAt);
+    return { tokenId, token };
+  }
+
+  /** Throws NotFound (py-keystone's TokenNotFound) for any token that is not valid now. */
+  async validate(tokenId: string, options: ValidateOptions = {}): Promise<ValidToken> {
+    const window = options.allowExpired ? this.deps.config.token.allow_expired_window : 0;
+    let token = this.cache.get(tokenId);
+    if (!token) {
+      token = await this.validateUncached(tokenId, window);
+      // Expired-but-allowed tokens are not cached: the normal path must keep rejecting them.
+      if (this.now() < token.context.expiresAt) this.cache.set(tokenId, token, token.context.expiresAt);
+    } else if (this.now().getTime() >= token.context.expiresAt.getTime() + window * 1000) {
+      throw new NotFound('Failed to validate token');
+    }
+    this.checkAccessRules(token, options.accessRulesVersion);
+    return token;
+  }
+
+  /** DELETE /v3/auth/tokens: a revocation event on the token's audit id, which py-keystone honours too. */
+  async revoke(token: ValidToken): Promise<void> {
+    const revokedAt = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
+    await insertRevocationEvent(this.deps.db, {
+      auditId: token.context.auditIds[0]!,
+      issuedBefore: revokedAt,
+      revokedAt,
+    });
+    this.cache.delete(token.context.tokenId);
+  }
+
+  /** Forget every cached validation (after a local change that must be seen at once). */
+  invalidateCache(): void {
+    this.cache.clear();
+  }
+
+  private async validateUncached(tokenId: string, windowSeconds: number): Promise<ValidToken> {
+    let payload: TokenPayload;
+    let issuedAt: Date;
+    try {
+      ({ payload, issuedAt } = this.deps.formatter.validate(tokenId));
+    } catch (err) {
+      if (err instanceof TokenFormatError) throw new NotFound('Could not recognize Fernet token');
+      throw err;
+    }
+    const facts = toFacts(payload, issuedAt);
+    if (!facts) throw new NotFound('This token type is not supported by keystone-ts yet.');
+    if (this.now().getTime() >= facts.expiresAt.getTime() + windowSeconds * 1000) {
+      throw new NotFound('Failed to validate token');
+    }
+    let resolved: ResolvedToken;
+    try {
+      resolved = await resolveToken(this.deps.db, facts);
+    } catch (err) {
+      // py-keystone turns an authorization failure during validation into "token not found".
+      if (err instanceof Unauthorized) throw NotFound.of('token', tokenId);
+      throw err;
+    }
+    const events = await listEventsForToken(this.deps.db, {
+      issuedAt,
+      userIds: [facts.userId],
+      projectId: resolved.project?.id ?? null,
+      auditId: facts.auditIds[0] ?? null,
+    });
+    if (isRevoked(events, revocationValues(resolved))) throw new NotFound('Failed to validate token');
+    return this.build(tokenId, resolved);
+  }
+
+  private async build(tokenId: string, resolved: ResolvedToken): Promise<ValidToken> {
+    const { facts } = resolved;
+    const catalog =
+      facts.scope.kind === 'unscoped'
+        ? undefined
+        : await buildCatalog(this.deps.db, facts.userId, facts.scope.kind === 'project' ? facts.scope.projectId : null);
+    const body = renderToken(resolved, catalog, this.deps.config);
+    const scope: Scope =
+      facts.scope.kind === 'project' ? { ...facts.scope, projectDomainId: resolved.project!.domainId } : facts.scope;
+    const context: AuthContext = Object.freeze({
+      tokenId,
+      userId: facts.userId,
+      userDomainId: resolved.user.domainId,
+      methods: facts.methods,
+      scope,
+      roles: resolved.roles,
+      auditIds: facts.auditIds,
+      expiresAt: facts.expiresAt,
+      issuedAt: facts.issuedAt,
+      // oslo.context defaults is_admin_project to true; py-keystone forces it off for domain scope.
+      isAdminProject: facts.scope.kind === 'domain' ? false : ((body.is_admin_project as boolean | undefined) ?? true),
+      ...(facts.applicationCredentialId && { applicationCredentialId: facts.applicationCredentialId }),
+      tokenBody: body,
+    });
+    return { context, body, resolved };
+  }
+
+  private checkAccessRules(token: ValidToken, version: string | undefined): void {
+    const appCred = token.resolved.applicationCredential;
+    if (!appCred?.accessRules) return;
+    if (version === undefined || !(Number.parseFloat(version) >= ACCESS_RULES_MIN_VERSION)) {
+      this.deps.logger.warn('application credential with access rules used through a middleware that does not enforce them');
+      throw new NotFound('Failed to validate token');
+    }
+  }
+}
+
+function toPayload(r: IssueRequest & { expiresAt: Date; auditIds: string[] }): IssuablePayload {
+  const base = { userId: r.userId, methods: r.methods, expiresAt: r.expiresAt, auditIds: r.auditIds };
+  const scope = r.scope;
+  if (r.applicationCredentialId) {
+    if (scope.kind !== 'project') throw new Unauthorized('Application credentials must be project scoped.');
+    return { ...base, version: 9, projectId: scope.projectId, applicationCredentialId: r.applicationCredentialId };
+  }
+  switch (scope.kind) {
+    case 'unscoped':
+      return { ...base, version: 0 };
+    case 'domain':
+      return { ...base, version: 1, domainId: scope.domainId };
+    case 'project':
+      return { ...base, version: 2, projectId: scope.projectId };
+    case 'system':
+      return { ...base, version: 8, system: scope.system };
+  }
+}
+
+/** The facts of the payload versions keystone-ts can answer for; undefined for the others (federation, OAuth, trusts). */
+function toFacts(payload: TokenPayload, issuedAt: Date): TokenFacts | undefined {
+  const base = { userId: payload.userId, methods: payload.methods, expiresAt: payload.expiresAt, auditIds: payload.auditIds, issuedAt };
+  switch (payload.version) {
+    case 0:
+      return { ...base, scope: { kind: 'unscoped' } };
+    case 1:
+      return { ...base, scope: { kind: 'domain', domainId: payload.domainId } };
+    case 2:
+      return { ...base, scope: { kind: 'project', projectId: payload.projectId, projectDomainId: '' } };
+    case 8:
+      return { ...base, scope: { kind: 'system', system: 'all' } };
+    case 9:
+      return {
+        ...base,
+        scope: { kind: 'project', projectId: payload.projectId, projectDomainId: '' },
+        applicationCredentialId: payload.applicationCredentialId,
+      };
+    default:
+      return undefined;
+  }
+}
+
+function revocationValues(t: ResolvedToken): TokenRevocationValues {
+  const { facts } = t;
+  return {
+    issuedAt: facts.issuedAt,
+    expiresAt: facts.expiresAt,
+    userId: facts.userId,
+    identityDomainId: t.user.domainId,
+    projectId: t.project?.id ?? null,
+    assignmentDomainId: t.scopeDomain?.id ?? null,
+    roleIds: t.roles.map((r) => r.id),
+    trustId: null,
+    trustorId: null,
+    trusteeId: null,
+    consumerId: null,
+    auditId: facts.auditIds[0]!,
+    auditChainId: facts.auditIds[1] ?? null,
+  };
+}
+
