@@ -4,7 +4,10 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AuthContext } from '../auth/context.js';
 import type { KeystoneConfig } from '../config/schema.js';
+import type { Executor } from '../db/connection.js';
+import type { TokenProvider } from '../token/provider.js';
 import type { Logger } from '../logger.js';
 import { baseUrl } from './base-url.js';
 import { registerDiscovery } from './discovery.js';
@@ -14,8 +17,16 @@ import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
+/** The services route modules call; built once at start-up (runtime.ts) and passed in explicitly. */
+export interface AppServices {
+  readonly db: Executor;
+  readonly tokens: TokenProvider;
+  /** Policy enforcement for a caller: resolves, or throws Keystone's 403 naming the rule. */
+  readonly authorize: (caller: AuthContext, rule: string, target: Record<string, unknown>) => Promise<void>;
+}
+
 /** What every route module receives. */
-export interface RouteContext {
+export interface RouteContext extends AppServices {
   readonly config: KeystoneConfig;
   readonly jsonHome: JsonHome;
   /** Scheme and host clients use to reach us (no trailing slash, no /v3). */
@@ -28,6 +39,7 @@ export async function buildApp(options: {
   config: KeystoneConfig;
   logger: Logger;
   routes: RouteModule[];
+  services?: AppServices;
 }): Promise<App> {
   const { config, logger } = options;
   const app = Fastify({
@@ -63,8 +75,11 @@ export async function buildApp(options: {
   });
 
   const jsonHome = new JsonHome();
-  const ctx: RouteContext = { config, jsonHome, baseUrl: base };
+  if (!options.services && options.routes.length > 0) throw new Error('route modules need services');
+  // Without services (discovery only) the context carries none; no route module reads them then.
+  const ctx = { ...options.services, config, jsonHome, baseUrl: base } as RouteContext;
   registerDiscovery(app, jsonHome, base);
   for (const register of options.routes) await register(app, ctx);
   return app;
 }
+

@@ -1,0 +1,28 @@
+// X-Auth-Token -> AuthContext for the routes that need a caller. A missing, malformed, expired or revoked token
+// is a 401 with WWW-Authenticate (added centrally), as py-keystone's auth middleware answers.
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../auth/context.js';
+import { KeystoneError, Unauthorized } from '../errors.js';
+import type { TokenProvider, ValidToken } from '../token/provider.js';
+
+const validated = new WeakMap<FastifyRequest, ValidToken>();
+
+export async function authenticateRequest(request: FastifyRequest, tokens: TokenProvider): Promise<AuthContext> {
+  return (await callerToken(request, tokens)).context;
+}
+
+export async function callerToken(request: FastifyRequest, tokens: TokenProvider): Promise<ValidToken> {
+  const cached = validated.get(request);
+  if (cached) return cached;
+  const header = request.headers['x-auth-token'];
+  const tokenId = Array.isArray(header) ? header[0] : header;
+  if (!tokenId) throw new Unauthorized('no X-Auth-Token');
+  try {
+    const token = await tokens.validate(tokenId);
+    validated.set(request, token);
+    return token;
+  } catch (err) {
+    if (err instanceof KeystoneError && err.code === 404) throw new Unauthorized(err.message);
+    throw err;
+  }
+}
