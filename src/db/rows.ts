@@ -3,7 +3,7 @@
 import type { SQLWrapper } from 'drizzle-orm';
 import type { Executor } from './connection.js';
 
-export async function executeRows<T extends Record<string, unknown>>(executor: Executor, query: SQLWrapper): Promise<T[]> {
+export async function executeRows<T extends object>(executor: Executor, query: SQLWrapper): Promise<T[]> {
   const result: unknown = await executor.execute(query);
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
