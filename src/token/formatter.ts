@@ -2,7 +2,6 @@
 // What this does not decide is left to the token provider, as in py-keystone: expiry (valid while now < expiresAt,
 // or < expiresAt + [token] allow_expired_window when the caller asked for allow_expired), revocation, and whether
 // the user, project and roles still exist.
-import type { Logger } from '../logger.js';
 import { PayloadNotIssuable } from './errors.js';
 import { restorePadding, stripPadding, type Fernet } from './fernet.js';
 import { PayloadCodec, type PayloadCodecOptions, type TokenPayload } from './payloads.js';
@@ -16,7 +15,8 @@ export interface TokenFormatterOptions extends PayloadCodecOptions {
   readonly fernet: () => Fernet;
   /** [DEFAULT] max_token_size: longer tokens are still issued, with an info log, as py-keystone does. */
   readonly maxTokenSize?: number;
-  readonly logger?: Pick<Logger, 'info'>;
+  /** A pino logger fits. */
+  readonly logger?: { info(message: string): void };
 }
 
 export interface ValidatedToken {

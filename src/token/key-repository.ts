@@ -4,16 +4,16 @@
 // admin commands, and a running server only stats the directory once per recheck interval.
 import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../logger.js';
 import { KeyRepositoryError } from './errors.js';
 import { Fernet, generateFernetKey, parseFernetKey } from './fernet.js';
 
-type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+/** The levels used here; a pino logger fits. */
+export type KeyRepositoryLog = Record<'info' | 'warn' | 'error', (message: string) => void>;
 
 export interface KeyRepositoryOptions {
   /** The config section the repository belongs to, for messages: fernet_tokens or fernet_receipts. */
   readonly configGroup?: string;
-  readonly logger?: Log;
+  readonly logger?: KeyRepositoryLog;
   /**
    * py-keystone only warns when the directory is readable or searchable by others; with this on, keystone-ts
    * refuses to use such a repository instead.
@@ -184,7 +184,7 @@ function isKeyFileName(name: string): boolean {
 }
 
 /** Key number -> file text, for regular files named by an integer; empty files are skipped with a warning. */
-function readKeyFiles(directory: string, logger: Log | undefined): Map<number, string> {
+function readKeyFiles(directory: string, logger: KeyRepositoryLog | undefined): Map<number, string> {
   const keys = new Map<number, string>();
   for (const name of readdirSync(directory)) {
     if (!isKeyFileName(name)) continue;
@@ -215,7 +215,7 @@ function writeTempKey(directory: string): string {
   return tmp;
 }
 
-function writeStagedKey(directory: string, logger: Log | undefined): void {
+function writeStagedKey(directory: string, logger: KeyRepositoryLog | undefined): void {
   renameSync(writeTempKey(directory), join(directory, '0'));
   logger?.info(`Become a valid new key: ${join(directory, '0')}`);
 }

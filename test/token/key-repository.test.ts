@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { createLogger } from '../../src/logger.js';
 import { KeyRepositoryError } from '../../src/token/errors.js';
 import { Fernet } from '../../src/token/fernet.js';
 import { KeyRepository, loadKeySet, rotateKeyRepository, setupKeyRepository } from '../../src/token/key-repository.js';
@@ -17,7 +18,7 @@ function scratch(t: { teardown(fn: () => void): void }): string {
 function recorder() {
   const lines: { level: string; msg: string }[] = [];
   const at = (level: string) => (msg: unknown) => void lines.push({ level, msg: String(msg) });
-  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as never };
+  return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
 const names = (dir: string) => readdirSync(dir).sort((a, b) => Number(a) - Number(b));
@@ -124,6 +125,16 @@ t.test('a repository readable by others is used with py-keystone\'s warning, or 
   t.throws(() => loadKeySet(dir, { refuseOtherAccess: true }), new KeyRepositoryError(`key_repository is world readable: ${dir}`));
   chmodSync(dir, 0o701);
   t.throws(() => loadKeySet(dir, { refuseOtherAccess: true }), KeyRepositoryError, 'search permission for others counts too');
+});
+
+t.test('the server\'s pino logger receives the repository warnings', async (t) => {
+  const dir = scratch(t);
+  setupKeyRepository(dir, 3);
+  chmodSync(dir, 0o705);
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+  loadKeySet(dir, { logger });
+  t.match(JSON.parse(lines[0]!), { level: 40, msg: `key_repository is world readable: ${dir}` });
 });
 
 t.test('a running server picks up a rotation at its next check, not before', async (t) => {
