@@ -111,6 +111,7 @@ export interface ConnectionTarget {
   ignoredParameters: string[];
 }
 
+const NO_HOST = 'no-host.invalid';
 const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
 
 /**
@@ -126,10 +127,13 @@ export function parseConnectionUrl(url: string): ConnectionTarget {
       `[database] connection must be a PostgreSQL URL (postgresql://...), got ${match ? `${dialect}://...` : 'no URL scheme'}`,
     );
   }
-  const parsed = new URL(`postgresql://${url.slice(match[0].length)}`);
+  // WHATWG URLs cannot have an empty host after user info (`user@/db`, libpq's way to say "Unix socket").
+  const rest = url.slice(match[0].length).replace(/^([^/?#]*@)?(?=[/?#]|$)/, `$1${NO_HOST}`);
+  const parsed = new URL(`postgresql://${rest}`);
   const params = parsed.searchParams;
+  const hostname = parsed.hostname === NO_HOST ? '' : decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1');
   const options: ConnectionTarget['options'] = {
-    host: decodeURIComponent(parsed.hostname) || params.get('host') || 'localhost',
+    host: hostname || params.get('host') || 'localhost',
     port: parsed.port ? Number(parsed.port) : Number(params.get('port') ?? 5432),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || params.get('dbname') || 'keystone',
     connection: { application_name: params.get('application_name') ?? 'keystone-ts' },
