@@ -6,7 +6,8 @@ import type { KeystoneConfig } from './config/schema.js';
 import { openDatabase, type Database } from './db/connection.js';
 import type { Logger } from './logger.js';
 import { buildPolicyCredentials } from './policy/credentials.js';
-import { createPolicyEngine } from './policy/engine.js';
+import { keystoneDefaults } from './policy/defaults.js';
+import { EmbeddedPolicyEngine } from './policy/embedded.js';
 import { buildApp, type App } from './server/app.js';
 import { TokenFormatter } from './token/formatter.js';
 import { KeyRepository } from './token/key-repository.js';
@@ -35,7 +36,14 @@ export async function createRuntime(config: KeystoneConfig, logger: Logger, opti
     logger,
   });
   const tokens = new TokenProvider({ db: database.db, config, formatter, logger });
-  const policy = await createPolicyEngine(config, logger);
+  const policy = new EmbeddedPolicyEngine({
+    defaults: keystoneDefaults(),
+    policyFile: config.oslo_policy.policy_file,
+    enforceScope: config.oslo_policy.enforce_scope,
+    enforceNewDefaults: config.oslo_policy.enforce_new_defaults,
+    defaultRule: config.oslo_policy.policy_default_rule,
+    logger,
+  });
   const authorize = (caller: AuthContext, rule: string, target: Record<string, unknown>) =>
     policy.enforce(rule, buildPolicyCredentials(caller, config), target);
   const app = await buildApp({

@@ -61,16 +61,17 @@ export function registerAuthRoutes(app: App, ctx: RouteContext): void {
           accessRulesVersion: request.headers['openstack-identity-access-rules'] as string | undefined,
         })
       : undefined;
-    const target = subject
-      ? { token: { user_id: subject.context.userId, user: { domain: { id: subject.context.userDomainId } } } }
+    // py-keystone exposes the subject token to policy as target.token (user id and user domain only).
+    const policyDict = subject
+      ? { target: { token: { user_id: subject.context.userId, user: { domain: { id: subject.context.userDomainId } } } } }
       : {};
-    await ctx.authorize(caller, rule, target);
+    await ctx.authorize(caller, rule, policyDict);
     // Authorised, but no X-Subject-Token: py-keystone reports the missing token as a 404.
     if (!subject) throw new NotFound('No token in the request');
     return { subject, subjectId: subjectId!, nocatalog: flag(query.nocatalog) };
   };
 
-  app.get('/v3/auth/tokens', { schema: { tags, summary: 'Validate a token', querystring: tokenQuery } }, async (request, reply) => {
+  app.get('/v3/auth/tokens', { exposeHeadRoute: false, schema: { tags, summary: 'Validate a token', querystring: tokenQuery } }, async (request, reply) => {
     const { subject, subjectId, nocatalog } = await subjectToken(request, 'identity:validate_token');
     return reply.header('X-Subject-Token', subjectId).send(tokenResponse(subject, nocatalog));
   });

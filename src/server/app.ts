@@ -21,8 +21,12 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 export interface AppServices {
   readonly db: Executor;
   readonly tokens: TokenProvider;
-  /** Policy enforcement for a caller: resolves, or throws Keystone's 403 naming the rule. */
-  readonly authorize: (caller: AuthContext, rule: string, target: Record<string, unknown>) => Promise<void>;
+  /**
+   * Policy enforcement for a caller: resolves, or throws Keystone's 403 naming the rule. `policyDict` is what
+   * py-keystone builds for oslo.policy: URL arguments at the top, the target under `target`, the request body
+   * under `request_body`, query filters under `filter_attr`.
+   */
+  readonly authorize: (caller: AuthContext, rule: string, policyDict: Record<string, unknown>) => Promise<void>;
 }
 
 /** What every route module receives. */

@@ -71,8 +71,9 @@ export class TokenProvider {
     const auditIds = request.parentAuditId ? [newAuditId(), request.parentAuditId] : [newAuditId()];
     const payload = toPayload({ ...request, expiresAt, auditIds });
     const tokenId = this.deps.formatter.create(payload, now);
-    const { issuedAt } = this.deps.formatter.validate(tokenId);
-    const facts: TokenFacts = { ...request, expiresAt: payload.expiresAt, issuedAt, auditIds };
+    // Read back what the token carries (whole-second expiry and issue time), so the POST body equals every later GET.
+    const decoded = this.deps.formatter.validate(tokenId);
+    const facts: TokenFacts = { ...request, expiresAt: decoded.payload.expiresAt, issuedAt: decoded.issuedAt, auditIds };
     const token = await this.build(tokenId, await resolveToken(this.deps.db, facts));
     this.cache.set(tokenId, token, facts.expiresAt);
     return { tokenId, token };
