@@ -14,7 +14,7 @@ import { applicationCredentialMethod } from './methods/application-credential.js
 import { passwordMethod } from './methods/password.js';
 import { tokenMethod } from './methods/token.js';
 import type { AuthMethod, MethodOutcome } from './methods/types.js';
-import type { AuthRequest } from './request.js';
+import { checkIdOrName, type AuthRequest } from './request.js';
 
 const IMPLEMENTED: Readonly<Record<string, AuthMethod>> = {
   password: passwordMethod,
@@ -33,6 +33,7 @@ type RequestedScope = Scope | { kind: 'explicitly-unscoped' } | undefined;
 
 export async function authenticateForToken(request: AuthRequest, deps: AuthenticateDeps): Promise<IssueRequest> {
   const methodNames = request.identity.methods;
+  checkIdOrName(request);
   validateMethods(request, deps.config);
   const requested = await requestedScope(request, deps.db);
 

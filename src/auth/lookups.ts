@@ -15,8 +15,9 @@ export async function lookupDomain(db: Executor, ref: NamedReference): Promise<P
 }
 
 /** The user a password or application-credential request names, enabled and in an enabled domain. */
-export async function lookupUser(db: Executor, ref: UserReference | undefined, method: string): Promise<UserRecord> {
-  if (!ref) throw ValidationError.missing('user', method);
+export async function lookupUser(db: Executor, ref: UserReference | undefined): Promise<UserRecord> {
+  // py-keystone names the target before it knows the method, so its message really says "in None".
+  if (!ref) throw ValidationError.missing('user', 'None');
   if (!ref.id && !ref.name) throw ValidationError.missing('id or name', 'user');
   let user: UserRecord | undefined;
   if (ref.name) {

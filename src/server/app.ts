@@ -56,6 +56,8 @@ export async function buildApp(options: {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // Keystone reads only JSON bodies; any other media type is answered as py-keystone answers it (400).
+  app.removeContentTypeParser('text/plain');
   // Responses are plain JSON; response schemas exist to document the API, not to slow every reply down.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 

@@ -13,13 +13,13 @@ export const applicationCredentialMethod: AuthMethod = async (request, deps) => 
     credential = await getApplicationCredential(deps.db, data.id);
     // py-keystone looks the credential up before anything else and lets its 404 through.
     if (!credential) throw new NotFound(`Could not find Application Credential: ${data.id}.`);
-    await lookupUser(deps.db, { id: credential.userId }, 'application_credential');
+    await lookupUser(deps.db, { id: credential.userId });
   } else if (data.name) {
-    const user = await lookupUser(deps.db, data.user, 'application_credential');
+    const user = await lookupUser(deps.db, data.user);
     credential = await findApplicationCredentialByName(deps.db, user.id, data.name);
     if (!credential) throw new Unauthorized(`Could not find application credential: ${data.name}`);
   } else {
-    throw ValidationError.missing('id or name', 'application credential');
+    throw ValidationError.missing('name or ID', 'application credential');
   }
   const ok = data.secret !== undefined && (await verifyPassword(data.secret, credential.secretHash));
   if (!ok || (credential.expiresAt && credential.expiresAt <= new Date())) {

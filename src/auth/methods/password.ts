@@ -15,7 +15,7 @@ const IGNORE_LOCKOUT_OPTION = '1002';
 
 export const passwordMethod: AuthMethod = async (request, deps) => {
   const data = request.identity.password;
-  const user = await lookupUser(deps.db, data?.user, 'password');
+  const user = await lookupUser(deps.db, data?.user);
   const { config } = deps;
   if (isLockedOut(user, deps)) throw Unauthorized.shown(`The account is locked for user: ${user.id}.`);
   const ok = await checkPassword(data?.user?.password ?? '', user.passwordHash, config.identity, {
