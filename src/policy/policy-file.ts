@@ -8,7 +8,9 @@ import { isAbsolute, join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ALLOW, parseListRule, parseRule, PolicySyntaxError, type RuleNode } from './rule-parser.js';
 
-export class PolicyFileError extends Error {}
+export class PolicyFileError extends Error {
+  override readonly name = 'PolicyFileError';
+}
 
 export interface PolicyFileRules {
   readonly rules: ReadonlyMap<string, RuleNode>;

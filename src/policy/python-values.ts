@@ -64,7 +64,9 @@ export function pyFloatRepr(x: number): string {
   return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
-export class UnsupportedLiteral extends Error {}
+export class UnsupportedLiteral extends Error {
+  override readonly name = 'UnsupportedLiteral';
+}
 
 const INT_PATTERNS: ReadonlyArray<[RegExp, number]> = [
   [/^0[xX](?:_?[0-9a-fA-F])+$/, 16],

@@ -10,6 +10,7 @@ import type { FlatTarget } from './target.js';
 export type CompiledCheck = (creds: PolicyCredentials, target: FlatTarget) => boolean;
 
 export class PolicyCycleError extends Error {
+  override readonly name = 'PolicyCycleError';
   constructor(readonly rules: readonly string[]) {
     super(`rules reference each other in a cycle: ${rules.join(' -> ')}`);
   }
@@ -131,7 +132,7 @@ function compileGeneric(node: Extract<RuleNode, { type: 'generic' }>): CompiledC
     return (c, t) => {
       const wanted = render(t);
       if (wanted === undefined || !Object.hasOwn(c, key)) return false;
-      return matchesValue((c as unknown as Record<string, unknown>)[key], path, 1, wanted);
+      return matchesChild((c as unknown as Record<string, unknown>)[key], path, 1, wanted);
     };
   }
   return (c, t) => {
@@ -149,12 +150,14 @@ function matchesValue(value: unknown, path: readonly string[], i: number, wanted
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const key = path[i]!;
   if (!Object.hasOwn(value, key)) return false;
-  const next = (value as Record<string, unknown>)[key];
-  if (Array.isArray(next)) {
-    for (const element of next) if (matchesValue(element, path, i + 1, wanted)) return true;
-    return false;
-  }
-  return matchesValue(next, path, i + 1, wanted);
+  return matchesChild((value as Record<string, unknown>)[key], path, i + 1, wanted);
+}
+
+/** A value just reached by one path step: a list is searched element by element, even at the path's end. */
+function matchesChild(child: unknown, path: readonly string[], i: number, wanted: string): boolean {
+  if (!Array.isArray(child)) return matchesValue(child, path, i, wanted);
+  for (const element of child) if (matchesValue(element, path, i, wanted)) return true;
+  return false;
 }
 
 /** oslo.policy only warns about cycles and then overflows the stack at enforcement; we refuse them up front. */

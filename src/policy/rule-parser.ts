@@ -29,6 +29,7 @@ export type RuleNode =
     };
 
 export class PolicySyntaxError extends Error {
+  override readonly name = 'PolicySyntaxError';
   constructor(
     readonly reason: string,
     /** 1-based column in the check string. */
