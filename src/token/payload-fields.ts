@@ -88,9 +88,11 @@ const PSEUDO_METHOD_BITS: ReadonlyArray<readonly [number, string]> = [
  */
 export class MethodBits {
   private readonly bits: ReadonlyArray<readonly [number, string]>;
+  private readonly highestFirst: ReadonlyArray<readonly [number, string]>;
 
   constructor(configuredMethods: readonly string[]) {
     this.bits = [...configuredMethods.map((m, i) => [2 ** i, m] as const), ...PSEUDO_METHOD_BITS];
+    this.highestFirst = [...this.bits].sort((a, b) => b[0] - a[0]);
   }
 
   /** Methods missing from the configuration are dropped silently, as convert_method_list_to_integer does. */
@@ -109,7 +111,7 @@ export class MethodBits {
     }
     const methods: string[] = [];
     let rest = value;
-    for (const [bit, name] of [...this.bits].sort((a, b) => b[0] - a[0])) {
+    for (const [bit, name] of this.highestFirst) {
       if (Math.trunc(rest / bit) === 1) {
         methods.push(name);
         rest -= bit;
