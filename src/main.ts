@@ -56,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig({
     file: flag(args, 'config-file') ?? process.env.KEYSTONE_TS_CONFIG_FILE,
-    ...(args.flags.has('embedded-default') && { overrides: embeddedOverrides(flag(args, 'bind')) }),
+    ...(args.flags.has('embedded-default') && { defaults: structuredClone(EMBEDDED_DEFAULTS) }),
   });
   const logger = createLogger({ level: config.DEFAULT.debug ? 'debug' : 'info' });
   switch (args.command) {
@@ -93,12 +93,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`keystone-ts: unknown command "${args.command}"\n${USAGE}\n`);
       return 2;
   }
-}
-
-function embeddedOverrides(bind: string | undefined): Record<string, Record<string, string>> {
-  const overrides: Record<string, Record<string, string>> = structuredClone(EMBEDDED_DEFAULTS);
-  if (bind) overrides.keystone_ts!.bind = bind;
-  return overrides;
 }
 
 function bootstrapOptions(args: ParsedArgs, password: string): BootstrapOptions {

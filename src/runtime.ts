@@ -1,6 +1,11 @@
 // Builds a running keystone-ts from its configuration: database, key repository, token provider, policy engine
 // and the HTTP app, wired explicitly. One function so `serve`, the tests and the benchmarks start the same thing.
+import { registerAssignmentRoutes } from './assignment/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
+import { registerCatalogRoutes } from './catalog/routes.js';
+import { registerIdentityRoutes } from './identity/routes.js';
+import { EventEmitter } from './notifications/events.js';
+import { registerResourceRoutes } from './resource/routes.js';
 import type { AuthContext } from './auth/context.js';
 import type { KeystoneConfig } from './config/schema.js';
 import { openDatabase, type Database } from './db/connection.js';
@@ -17,6 +22,7 @@ export interface Runtime {
   readonly config: KeystoneConfig;
   readonly database: Database;
   readonly tokens: TokenProvider;
+  readonly events: EventEmitter;
   readonly app: App;
   close(): Promise<void>;
 }
@@ -46,16 +52,25 @@ export async function createRuntime(config: KeystoneConfig, logger: Logger, opti
   });
   const authorize = (caller: AuthContext, rule: string, target: Record<string, unknown>) =>
     policy.enforce(rule, buildPolicyCredentials(caller, config), target);
+  const events = new EventEmitter(logger);
   const app = await buildApp({
     config,
     logger,
-    routes: [registerAuthRoutes],
-    services: { db: database.db, tokens, authorize },
+    routes: [registerAuthRoutes, registerResourceRoutes, registerIdentityRoutes, registerAssignmentRoutes, registerCatalogRoutes],
+    services: {
+      db: database.db,
+      transaction: (work) => database.db.transaction(work),
+      events,
+      logger,
+      tokens,
+      authorize,
+    },
   });
   return {
     config,
     database,
     tokens,
+    events,
     app,
     close: async () => {
       await app.close();

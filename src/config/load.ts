@@ -8,8 +8,12 @@ export class ConfigError extends Error {}
 
 type RawConfig = Record<string, Record<string, string>>;
 
-export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: RawConfig } = {}): KeystoneConfig {
+/** Precedence, lowest first: `defaults`, the config file, OS_* environment variables, `overrides`. */
+export function loadConfig(
+  options: { file?: string | undefined; env?: NodeJS.ProcessEnv; defaults?: RawConfig; overrides?: RawConfig } = {},
+): KeystoneConfig {
   const raw: RawConfig = {};
+  if (options.defaults) mergeRaw(raw, options.defaults);
   if (options.file) mergeRaw(raw, readConfigFile(options.file));
   mergeRaw(raw, envOverrides(options.env ?? process.env));
   if (options.overrides) mergeRaw(raw, options.overrides);

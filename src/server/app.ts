@@ -7,6 +7,7 @@ import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fa
 import type { AuthContext } from '../auth/context.js';
 import type { KeystoneConfig } from '../config/schema.js';
 import type { Executor } from '../db/connection.js';
+import type { EventEmitter } from '../notifications/events.js';
 import type { TokenProvider } from '../token/provider.js';
 import type { Logger } from '../logger.js';
 import { baseUrl } from './base-url.js';
@@ -20,6 +21,10 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 /** The services route modules call; built once at start-up (runtime.ts) and passed in explicitly. */
 export interface AppServices {
   readonly db: Executor;
+  /** Opens a transaction for a change that writes more than one row. */
+  readonly transaction: <T>(work: (tx: Executor) => Promise<T>) => Promise<T>;
+  readonly events: EventEmitter;
+  readonly logger: Logger;
   readonly tokens: TokenProvider;
   /**
    * Policy enforcement for a caller: resolves, or throws Keystone's 403 naming the rule. `policyDict` is what

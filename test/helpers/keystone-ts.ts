@@ -25,9 +25,10 @@ export function besidePeerConfig(overrides: Record<string, Record<string, string
   return validateConfig(raw);
 }
 
-export async function startKeystoneTs(config: KeystoneConfig = besidePeerConfig()): Promise<RunningKeystone> {
+/** Listens on `port` (default: any free one). */
+export async function startKeystoneTs(config: KeystoneConfig = besidePeerConfig(), port = 0): Promise<RunningKeystone> {
   const runtime = await createRuntime(config, createLogger({ level: process.env.KEYSTONE_TEST_LOG ?? 'silent' }));
-  await runtime.app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = runtime.app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, runtime, config, close: () => runtime.close() };
+  await runtime.app.listen({ host: '127.0.0.1', port });
+  const { port: bound } = runtime.app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${bound}`, runtime, config, close: () => runtime.close() };
 }

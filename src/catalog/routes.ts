@@ -1,0 +1,4 @@
+// /v3 routes of the catalog area (filled in by the v3 admin API work).
+import type { App, RouteContext } from '../server/app.js';
+
+export function registerCatalogRoutes(_app: App, _ctx: RouteContext): void {}
