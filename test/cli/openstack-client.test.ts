@@ -16,10 +16,6 @@ import { scratchDatabase } from '../helpers/services.js';
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'kts-osc-'));
 const database = await scratchDatabase('osc');
-t.teardown(async () => {
-  await database.drop();
-  rmSync(work, { recursive: true, force: true });
-});
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}/v3`;
@@ -31,17 +27,23 @@ writeFileSync(
     `[fernet_receipts]\nkey_repository = ${join(work, 'receipts')}\n` +
     `[credential]\nkey_repository = ${join(work, 'credential')}\n`,
 );
-const cli = (...args: string[]) => main([...args, '--config-file', configFile]);
-t.equal(await cli('db_sync'), 0, 'db_sync');
-t.equal(await cli('fernet_setup'), 0, 'fernet_setup');
-t.equal(await cli('credential_setup'), 0, 'credential_setup');
+const cli = async (...args: string[]) => {
+  const code = await main([...args, '--config-file', configFile]);
+  if (code !== 0) throw new Error(`keystone-ts ${args[0]} exited with ${code}`);
+};
+// The operator's set-up, with keystone-ts's own commands; running bootstrap twice must be harmless.
 const bootstrapArgs = ['--bootstrap-password', 'osc-secret', '--bootstrap-region-id', 'RegionOne', '--bootstrap-public-url', url, '--bootstrap-internal-url', url, '--bootstrap-admin-url', url];
-t.equal(await cli('bootstrap', ...bootstrapArgs), 0, 'bootstrap');
-t.equal(await cli('bootstrap', ...bootstrapArgs), 0, 'bootstrap again is harmless');
+for (const command of [['db_sync'], ['fernet_setup'], ['credential_setup'], ['bootstrap', ...bootstrapArgs], ['bootstrap', ...bootstrapArgs]]) {
+  await cli(...command);
+}
 
 // Served on the port the bootstrap put into the catalog, as an operator would run it.
 const server = await startKeystoneTs(loadConfig({ file: configFile }), port);
-t.teardown(() => server.close());
+t.teardown(async () => {
+  await server.close();
+  await database.drop();
+  rmSync(work, { recursive: true, force: true });
+});
 
 const osEnv = {
   ...process.env,
