@@ -7,6 +7,8 @@ export abstract class KeystoneError extends Error {
   abstract readonly title: string;
   /** Extra response headers (e.g. WWW-Authenticate is added centrally for 401s). */
   readonly headers: Record<string, string> = {};
+  /** Extra members of the error object, e.g. the auth methods py-keystone lists with an unsupported method. */
+  extra: Record<string, unknown> = {};
 }
 
 export class ValidationError extends KeystoneError {
@@ -108,5 +110,5 @@ export class ServiceUnavailable extends KeystoneError {
 
 /** Wire form of every error response. */
 export function errorBody(err: KeystoneError): { error: { code: number; title: string; message: string } } {
-  return { error: { code: err.code, title: err.title, message: err.message } };
+  return { error: { ...err.extra, code: err.code, title: err.title, message: err.message } };
 }
