@@ -1,11 +1,7 @@
 // Builds a running keystone-ts from its configuration: database, key repository, token provider, policy engine
 // and the HTTP app, wired explicitly. One function so `serve`, the tests and the benchmarks start the same thing.
-import { registerAssignmentRoutes } from './assignment/routes.js';
-import { registerAuthRoutes } from './auth/routes.js';
-import { registerCatalogRoutes } from './catalog/routes.js';
-import { registerIdentityRoutes } from './identity/routes.js';
 import { EventEmitter } from './notifications/events.js';
-import { registerResourceRoutes } from './resource/routes.js';
+import { allRouteModules } from './routes.js';
 import type { AuthContext } from './auth/context.js';
 import type { KeystoneConfig } from './config/schema.js';
 import { openDatabase, type Database } from './db/connection.js';
@@ -56,7 +52,7 @@ export async function createRuntime(config: KeystoneConfig, logger: Logger, opti
   const app = await buildApp({
     config,
     logger,
-    routes: [registerAuthRoutes, registerResourceRoutes, registerIdentityRoutes, registerAssignmentRoutes, registerCatalogRoutes],
+    routes: allRouteModules,
     services: {
       db: database.db,
       transaction: (work) => database.db.transaction(work),

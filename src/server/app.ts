@@ -47,7 +47,7 @@ export type RouteModule = (app: App, ctx: RouteContext) => void | Promise<void>;
 export async function buildApp(options: {
   config: KeystoneConfig;
   logger: Logger;
-  routes: RouteModule[];
+  routes: readonly RouteModule[];
   services?: AppServices;
 }): Promise<App> {
   const { config, logger } = options;
@@ -83,6 +83,7 @@ export async function buildApp(options: {
       },
     },
     transform: jsonSchemaTransform,
+    exposeHeadRoutes: true,
   });
 
   const jsonHome = new JsonHome();

@@ -1,0 +1,15 @@
+// Every route module keystone-ts serves, in registration order.
+import { registerAssignmentRoutes } from './assignment/routes.js';
+import { registerAuthRoutes } from './auth/routes.js';
+import { registerCatalogRoutes } from './catalog/routes.js';
+import { registerIdentityRoutes } from './identity/routes.js';
+import { registerResourceRoutes } from './resource/routes.js';
+import type { RouteModule } from './server/app.js';
+
+export const allRouteModules: readonly RouteModule[] = [
+  registerAuthRoutes,
+  registerResourceRoutes,
+  registerIdentityRoutes,
+  registerAssignmentRoutes,
+  registerCatalogRoutes,
+];
