@@ -4,7 +4,9 @@
 
 export type IniSections = Map<string, Map<string, string[]>>;
 
-export class IniSyntaxError extends Error {}
+export class IniSyntaxError extends Error {
+  override name = 'IniSyntaxError';
+}
 
 export function parseIni(text: string, source = '<string>'): IniSections {
   const sections: IniSections = new Map();

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parseIni } from './ini.js';
 import { configSchema, type KeystoneConfig } from './schema.js';
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 type RawConfig = Record<string, Record<string, string>>;
 
