@@ -142,6 +142,7 @@ async function serve(config: KeystoneConfig, logger: Logger, args: ParsedArgs): 
   if (cluster.isPrimary) {
     if (args.flags.has('embedded-default')) await firstRun(config, logger, `http://${host}:${port}/v3`);
     if (workers > 1) {
+      // Workers re-run this entry point; only the primary does first-run set-up and forks.
       logger.info({ workers }, 'starting worker processes');
       for (let i = 0; i < workers; i++) cluster.fork();
       cluster.on('exit', (worker, code) => {
