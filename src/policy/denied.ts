@@ -18,8 +18,22 @@ export class PolicyDenied extends Forbidden {
     super(message ?? (reasons.length ? `${base} ${reasons.join(', ')}` : base));
   }
 
+  /**
+   * A denial is an answer, not a fault: it is built without a stack trace, which would cost more (~10 µs)
+   * than the decision itself.
+   */
+  static of(rule: string, violations: readonly PolicyViolation[] = [], message?: string): PolicyDenied {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return new PolicyDenied(rule, violations, message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+
   /** py-keystone's answer when code asks about a name that is not a policy action at all. */
   static unknownAction(rule: string): PolicyDenied {
-    return new PolicyDenied(rule, [], 'Internal RBAC enforcement error, invalid rule (action) name.');
+    return PolicyDenied.of(rule, [], 'Internal RBAC enforcement error, invalid rule (action) name.');
   }
 }

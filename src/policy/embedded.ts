@@ -9,6 +9,7 @@ import { decisionRecorder, type DecisionObserver, type DecisionOutcome, type Dec
 import { PolicyDenied } from './denied.js';
 import { locatePolicyFile, parsePolicyFile, PolicyFileError } from './policy-file.js';
 import { CompiledRules, PolicyCycleError, references } from './rule-compiler.js';
+import { pyTruthy, systemCredential } from './python-values.js';
 import type { RuleNode } from './rule-parser.js';
 import { effectiveRules, parseDefaults, type ParsedDefault, type RuleDefault } from './rule-set.js';
 import { flattenPolicyDict, type FlatTarget, type PolicyDict } from './target.js';
@@ -68,7 +69,7 @@ export class EmbeddedPolicyEngine {
       this.options.logger.warn({ rule }, 'policy: enforcement asked for a rule that is not a registered action; denied');
       throw PolicyDenied.unknownAction(rule);
     }
-    throw new PolicyDenied(rule);
+    throw PolicyDenied.of(rule);
   }
 
   /**
@@ -76,15 +77,13 @@ export class EmbeddedPolicyEngine {
    * flattened target. Synchronous: this is the hot path and what the parity tests compare.
    */
   evaluate(rule: string, credentials: PolicyCredentials, target: FlatTarget): DecisionOutcome {
-    // oslo.policy copies a truthy system_scope into creds['system'] before anything looks at them.
-    const creds = pyTruthy(credentials.system_scope) ? withSystem(credentials) : credentials;
     const registered = this.defaults.get(rule)?.spec;
     if (registered && registered.scopeTypes.length > 0 && this.options.enforceScope) {
-      if (!registered.scopeTypes.includes(tokenScope(creds))) return 'scope';
+      if (!registered.scopeTypes.includes(tokenScope(credentials))) return 'scope';
     }
     const check = this.compiled.get(rule);
     if (!check) return 'unknown_rule';
-    return check(creds, target) ? 'allow' : 'deny';
+    return check(credentials, target) ? 'allow' : 'deny';
   }
 
   /**
@@ -172,18 +171,8 @@ function fileStamp(path: string): string | undefined {
 
 /** oslo.policy's token scope for scope_types: system if creds['system'], else domain if domain_id, else project. */
 function tokenScope(creds: PolicyCredentials): 'system' | 'domain' | 'project' {
-  if (pyTruthy((creds as { system?: unknown }).system)) return 'system';
+  if (pyTruthy(systemCredential(creds))) return 'system';
   if (pyTruthy(creds.domain_id)) return 'domain';
   return 'project';
 }
 
-function withSystem(creds: PolicyCredentials): PolicyCredentials {
-  if ((creds as { system?: unknown }).system === creds.system_scope) return creds;
-  return { ...creds, system: creds.system_scope } as PolicyCredentials;
-}
-
-function pyTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
-  return Boolean(value);
-}

@@ -79,12 +79,12 @@ export abstract class OpaEngine {
       if (!decision) {
         this.record(rule, 'unknown_rule', startedAt);
         this.options.logger.warn({ rule, path }, 'policy: OPA has no decision at this path; denied');
-        throw new PolicyDenied(rule);
+        throw PolicyDenied.of(rule);
       }
       this.cache?.set(cacheKey, decision, performance.now());
     }
     this.record(rule, decision.allow ? 'allow' : 'deny', startedAt, cached);
-    if (!decision.allow) throw new PolicyDenied(rule, decision.violations);
+    if (!decision.allow) throw PolicyDenied.of(rule, decision.violations);
   }
 }
 

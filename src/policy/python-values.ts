@@ -64,6 +64,21 @@ export function pyFloatRepr(x: number): string {
   return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
+/** Python truthiness of a JSON value. */
+export function pyTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+/**
+ * creds['system'] as oslo.policy's enforce() leaves it: it copies a truthy system_scope there before any
+ * check runs (a caller-supplied `system` survives otherwise). Read on demand rather than copying the dict.
+ */
+export function systemCredential(creds: { readonly system_scope?: unknown }): unknown {
+  return pyTruthy(creds.system_scope) ? creds.system_scope : (creds as { system?: unknown }).system;
+}
+
 export class UnsupportedLiteral extends Error {
   override readonly name = 'UnsupportedLiteral';
 }

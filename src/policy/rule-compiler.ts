@@ -3,7 +3,7 @@
 // GenericCheck compares str() of a literal or of a credential reached by a dotted path (fanning out over
 // lists), and a `%(key)s` missing from the target makes the check false rather than an error.
 import type { PolicyCredentials } from './credentials.js';
-import { pyRepr, pyStr } from './python-values.js';
+import { pyRepr, pyStr, systemCredential } from './python-values.js';
 import type { MatchTemplate, RuleNode } from './rule-parser.js';
 import type { FlatTarget } from './target.js';
 
@@ -127,6 +127,13 @@ function compileGeneric(node: Extract<RuleNode, { type: 'generic' }>): CompiledC
     return (_c, t) => render(t) === literal;
   }
   const path = node.left.path;
+  if (path[0] === 'system') {
+    return (c, t) => {
+      const wanted = render(t);
+      const system = systemCredential(c);
+      return wanted !== undefined && system !== undefined && matchesChild(system, path, 1, wanted);
+    };
+  }
   if (path.length === 1) {
     const key = path[0]!;
     return (c, t) => {
