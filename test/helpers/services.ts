@@ -24,6 +24,14 @@ export const PEER = {
   config: '/var/lib/pykeystone/keystone/etc/keystone.conf',
 };
 
+/** A second peer used only by the key-rotation test, with its own database and key repositories. */
+export const ROTATION_PEER = {
+  url: process.env.KEYSTONE_ROTATION_PEER_URL ?? 'http://127.0.0.1:5002',
+  databaseUrl: `postgresql://${PG_AUTH}@${PG_HOST}:${PG_PORT}/keystone_rotation`,
+  fernetKeys: '/var/lib/pykeystone/keystone_rotation/fernet-keys',
+  config: '/var/lib/pykeystone/keystone_rotation/etc/keystone.conf',
+};
+
 /** Debian's interpreter, which can import py-keystone's own modules (a pyenv python3 on PATH cannot). */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 

@@ -14,9 +14,15 @@ fi
 if [[ $EUID -ne 0 ]]; then
   echo "ensure-services: must run as root to install/start PostgreSQL and py-keystone" >&2; exit 1
 fi
-peer_up() { command -v curl >/dev/null && [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:$peer_port/v3" || true)" == 200 ]]; }
-if ! peer_up; then
+peer_up() { command -v curl >/dev/null && [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:$1/v3" || true)" == 200 ]]; }
+if ! peer_up "$peer_port"; then
   PYKS_CACHE="${PYKS_CACHE:-none}" bash "$shared/peers/pykeystone-up.sh" "$peer_port" keystone
 fi
+# A second peer with its own database and key repository, for the key-rotation test (rotations there cannot
+# disturb tokens other tests hold from the main peer).
+rotation_port="${KEYSTONE_ROTATION_PEER_PORT:-5002}"
+if ! peer_up "$rotation_port"; then
+  PYKS_CACHE=none PYKS_PROCESSES=1 bash "$shared/peers/pykeystone-up.sh" "$rotation_port" keystone_rotation
+fi
 (cd / && runuser -u postgres -- psql -XtAq -c "ALTER ROLE keystone CREATEDB") >/dev/null
-echo "ensure-services: PostgreSQL and py-keystone (http://127.0.0.1:$peer_port/v3) are up"
+echo "ensure-services: PostgreSQL and py-keystone (http://127.0.0.1:$peer_port/v3, rotation peer :$rotation_port) are up"
