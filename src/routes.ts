@@ -5,6 +5,7 @@ import { registerCatalogRoutes } from './catalog/routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerResourceRoutes } from './resource/routes.js';
 import type { RouteModule } from './server/app.js';
+import { registerNotImplemented } from './server/not-implemented.js';
 
 export const allRouteModules: readonly RouteModule[] = [
   registerAuthRoutes,
@@ -12,4 +13,5 @@ export const allRouteModules: readonly RouteModule[] = [
   registerIdentityRoutes,
   registerAssignmentRoutes,
   registerCatalogRoutes,
+  registerNotImplemented,
 ];

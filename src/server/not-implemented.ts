@@ -1,0 +1,39 @@
+// API families py-keystone Zed serves that keystone-ts does not implement yet. They answer Keystone's 501
+// NotImplemented body (not a bare 404), so a client can tell "not here yet" from "no such resource";
+// docs/status.md lists them. An entry is removed when its family is implemented.
+import { NotImplemented } from '../errors.js';
+import type { App } from './app.js';
+
+export const NOT_IMPLEMENTED_PREFIXES: readonly string[] = [
+  '/v3/OS-FEDERATION',
+  '/v3/OS-OAUTH1',
+  '/v3/OS-OAUTH2',
+  '/v3/OS-TRUST',
+  '/v3/OS-EP-FILTER',
+  '/v3/OS-REVOKE',
+  '/v3/OS-SIMPLE-CERT',
+  '/v3/auth/OS-FEDERATION',
+  '/v3/auth/tokens/OS-PKI',
+  '/v3/credentials',
+  '/v3/ec2tokens',
+  '/v3/s3tokens',
+  '/v3/limits',
+  '/v3/registered_limits',
+  '/v3/policies',
+  '/v3/users/:user_id/application_credentials',
+  '/v3/users/:user_id/access_rules',
+  '/v3/users/:user_id/credentials/OS-EC2',
+  '/v3/users/:user_id/OS-OAUTH1',
+  '/v3/endpoints/:endpoint_id/OS-ENDPOINT-POLICY',
+];
+
+export function registerNotImplemented(app: App): void {
+  const handler = async () => {
+    throw new NotImplemented();
+  };
+  for (const prefix of NOT_IMPLEMENTED_PREFIXES) {
+    for (const url of [prefix, `${prefix}/*`]) {
+      app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url, schema: { hide: true }, handler });
+    }
+  }
+}
