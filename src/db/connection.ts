@@ -5,12 +5,9 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import type { MigrationConfig } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { KeystoneConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
@@ -34,8 +31,6 @@ export interface Database {
    * such a script as one implicit transaction unless it has its own BEGIN/COMMIT.
    */
   exec(script: string): Promise<void>;
-  /** Applies drizzle-kit migrations with drizzle-orm's migrator. */
-  migrate(config: MigrationConfig): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +69,6 @@ export function openPostgres(url: string, options: PostgresOptions): Database {
     exec: async (script) => {
       await client.unsafe(script).simple();
     },
-    migrate: (config) => migratePostgres(db, config),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -91,7 +85,6 @@ export async function openPglite(dataDir: string, logger: Logger): Promise<Datab
     exec: async (script) => {
       await client.exec(script);
     },
-    migrate: (config) => migratePglite(db, config),
     close: () => client.close(),
   };
 }

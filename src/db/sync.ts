@@ -5,13 +5,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import type { Logger } from '../logger.js';
 import type { Database, Executor } from './connection.js';
 import { ZED_BASELINE, ZED_CONTRACT_HEAD, ZED_EXPAND_HEAD, ZED_HEADS, ZED_TABLE_NAMES } from './legacy/baseline.js';
 import { KEYSTONE_TS_SCHEMA } from './new/schema.js';
 import { executeRows } from './rows.js';
 
-/** Where drizzle-orm's migrator records applied migrations (also set in drizzle.config.ts). */
+/** Where applied new-table migrations are recorded, in drizzle-orm's format (also set in drizzle.config.ts). */
 export const MIGRATIONS_SCHEMA = KEYSTONE_TS_SCHEMA;
 export const MIGRATIONS_TABLE = '__drizzle_migrations';
 
@@ -55,33 +56,52 @@ export interface SyncOptions {
 
 export async function dbSync(database: Database, options: SyncOptions = {}): Promise<SyncResult> {
   const { logger } = options;
-  const legacy = await database.db.transaction(async (tx) => {
+  const migrations = readMigrations(options.migrationsFolder ?? defaultMigrationsFolder());
+  // One transaction under one lock: a concurrent db_sync waits, then finds everything done; a failure anywhere
+  // (say, no CREATE privilege for the keystone_ts schema) leaves the database exactly as it was.
+  const result = await database.db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${SYNC_LOCK_KEY})`);
     const state = await legacyState(tx);
-    switch (state.kind) {
-      case 'zed':
-        return 'present' as const;
-      case 'empty':
-        for (const statement of ZED_BASELINE) await tx.execute(sql.raw(statement));
-        return 'created' as const;
-      default:
-        throw new DbSyncRefused(refusal(state));
+    if (state.kind === 'empty') {
+      for (const statement of ZED_BASELINE) await tx.execute(sql.raw(statement));
+    } else if (state.kind !== 'zed') {
+      throw new DbSyncRefused(refusal(state));
     }
+    const legacy = state.kind === 'empty' ? ('created' as const) : ('present' as const);
+    return { legacy, migrationsApplied: await applyMigrations(tx, migrations) };
   });
   logger?.info(
-    { legacy },
-    legacy === 'created' ? 'created the py-keystone Zed baseline' : 'py-keystone tables at the Zed heads; left as they are',
+    result,
+    result.legacy === 'created'
+      ? 'created the py-keystone Zed baseline'
+      : 'py-keystone tables at the Zed heads; left as they are',
   );
+  return result;
+}
 
-  const folder = options.migrationsFolder ?? defaultMigrationsFolder();
-  const journal = readJournal(folder);
-  if (journal.length === 0) return { legacy, migrationsApplied: [] };
-  const before = await appliedMigrationTimes(database.db);
-  await database.migrate({ migrationsFolder: folder, migrationsSchema: MIGRATIONS_SCHEMA, migrationsTable: MIGRATIONS_TABLE });
-  const last = before.length === 0 ? -Infinity : Math.max(...before);
-  const migrationsApplied = journal.filter((m) => m.when > last).map((m) => m.tag);
-  if (migrationsApplied.length > 0) logger?.info({ migrationsApplied }, 'applied new-table migrations');
-  return { legacy, migrationsApplied };
+/**
+ * drizzle-orm's migrator, inside our transaction: the same files (read by drizzle-orm's readMigrationFiles), the
+ * same rule (apply what is newer than the last recorded `created_at`) and the same bookkeeping table, so
+ * drizzle-kit's own `migrate` agrees with us. Its `migrate()` opens a transaction of its own, which would let
+ * two workers race and split db_sync in two.
+ */
+async function applyMigrations(tx: Executor, migrations: Migration[]): Promise<string[]> {
+  if (migrations.length === 0) return [];
+  const table = sql`${sql.identifier(MIGRATIONS_SCHEMA)}.${sql.identifier(MIGRATIONS_TABLE)}`;
+  await tx.execute(sql`CREATE SCHEMA IF NOT EXISTS ${sql.identifier(MIGRATIONS_SCHEMA)}`);
+  await tx.execute(sql`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
+  const [last] = await executeRows<{ created_at: string | number }>(
+    tx,
+    sql`SELECT created_at FROM ${table} ORDER BY created_at DESC LIMIT 1`,
+  );
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    if (last && Number(last.created_at) >= migration.folderMillis) continue;
+    for (const statement of migration.sql) await tx.execute(sql.raw(statement));
+    await tx.execute(sql`INSERT INTO ${table} (hash, created_at) VALUES (${migration.hash}, ${migration.folderMillis})`);
+    applied.push(migration.tag);
+  }
+  return applied;
 }
 
 export async function dbVersion(database: Database, options: Pick<SyncOptions, 'migrationsFolder'> = {}): Promise<DbVersion> {
@@ -166,11 +186,20 @@ interface JournalEntry {
   when: number;
 }
 
+type Migration = MigrationMeta & { tag: string };
+
 function readJournal(folder: string): JournalEntry[] {
   const path = join(folder, 'meta', '_journal.json');
   if (!existsSync(path)) return [];
   const journal = JSON.parse(readFileSync(path, 'utf8')) as { entries?: JournalEntry[] };
   return journal.entries ?? [];
+}
+
+/** The shipped migrations in journal order, each with its tag; none when drizzle/ has no journal yet. */
+function readMigrations(folder: string): Migration[] {
+  const journal = readJournal(folder);
+  if (journal.length === 0) return [];
+  return readMigrationFiles({ migrationsFolder: folder }).map((meta, i) => ({ ...meta, tag: journal[i]?.tag ?? '' }));
 }
 
 /**
