@@ -62,19 +62,31 @@ async function timeAsync(fn: () => Promise<unknown>, iterations: number): Promis
 
 const fmt = (us: number) => `${us.toFixed(2).padStart(6)} µs  ${Math.round(1e6 / us).toLocaleString('en').padStart(11)}/s`;
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 async function main(): Promise<void> {
-  const n = Number(process.env.POLICY_BENCH_ITERATIONS ?? 200_000);
-  console.log(`embedded policy engine, Zed defaults, ${n.toLocaleString('en')} decisions per row (node ${process.version})`);
-  console.log('rule                       asker                          outcome  evaluate (sync)           enforce (async)           evaluate, scope+new defaults');
-  for (const [rule, who, credentials, dict] of CASES) {
-    const flat = flattenPolicyDict(dict);
-    const outcome = engine.evaluate(rule, credentials, flat);
-    const sync = timeSync(() => engine.evaluate(rule, credentials, flat), n);
-    const full = await timeAsync(() => engine.enforce(rule, credentials, dict), n);
-    const strict = timeSync(() => scoped.evaluate(rule, credentials, flat), n);
-    console.log(`${rule.padEnd(26)} ${who.padEnd(30)} ${outcome.padEnd(8)} ${fmt(sync)}   ${fmt(full)}   ${fmt(strict)}`);
+  const n = Number(process.env.POLICY_BENCH_ITERATIONS ?? 100_000);
+  const rounds = Number(process.env.POLICY_BENCH_ROUNDS ?? 5);
+  console.log(
+    `embedded policy engine, Zed defaults; ${rounds} interleaved rounds of ${n.toLocaleString('en')} decisions per case, ` +
+      `median shown (node ${process.version})`,
+  );
+  const timings = CASES.map(() => ({ sync: [] as number[], full: [] as number[], strict: [] as number[] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [rule, , credentials, dict]] of CASES.entries()) {
+      const flat = flattenPolicyDict(dict);
+      timings[i]!.sync.push(timeSync(() => engine.evaluate(rule, credentials, flat), n));
+      timings[i]!.full.push(await timeAsync(() => engine.enforce(rule, credentials, dict), n));
+      timings[i]!.strict.push(timeSync(() => scoped.evaluate(rule, credentials, flat), n));
+    }
   }
-  console.log(`decisions counted by the observer: ${(counters.total.allow + counters.total.deny).toLocaleString('en')}`);
+  console.log('rule                       asker                          outcome  evaluate (sync)           enforce (async)           evaluate, scope+new defaults');
+  for (const [i, [rule, who, credentials, dict]] of CASES.entries()) {
+    const outcome = engine.evaluate(rule, credentials, flattenPolicyDict(dict));
+    const t = timings[i]!;
+    console.log(`${rule.padEnd(26)} ${who.padEnd(30)} ${outcome.padEnd(8)} ${fmt(median(t.sync))}   ${fmt(median(t.full))}   ${fmt(median(t.strict))}`);
+  }
+  console.log(`decisions seen by the observer: ${(counters.total.allow + counters.total.deny).toLocaleString('en')}`);
 }
 
 await main();
