@@ -7,8 +7,7 @@ import type { KeystoneConfig } from './config/schema.js';
 import { openDatabase, type Database } from './db/connection.js';
 import type { Logger } from './logger.js';
 import { buildPolicyCredentials } from './policy/credentials.js';
-import { keystoneDefaults } from './policy/defaults.js';
-import { EmbeddedPolicyEngine } from './policy/embedded.js';
+import { createPolicyEngine } from './policy/engine.js';
 import { buildApp, type App } from './server/app.js';
 import { TokenFormatter } from './token/formatter.js';
 import { KeyRepository } from './token/key-repository.js';
@@ -23,7 +22,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: KeystoneConfig, logger: Logger, options: { database?: Database } = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: KeystoneConfig,
+  logger: Logger,
+  options: { database?: Database; configDirs?: readonly string[] } = {},
+): Promise<Runtime> {
   const database = options.database ?? (await openDatabase(config, logger));
   const keys = new KeyRepository(config.fernet_tokens.key_repository, {
     configGroup: 'fernet_tokens',
@@ -38,14 +41,7 @@ export async function createRuntime(config: KeystoneConfig, logger: Logger, opti
     logger,
   });
   const tokens = new TokenProvider({ db: database.db, config, formatter, logger });
-  const policy = new EmbeddedPolicyEngine({
-    defaults: keystoneDefaults(),
-    policyFile: config.oslo_policy.policy_file,
-    enforceScope: config.oslo_policy.enforce_scope,
-    enforceNewDefaults: config.oslo_policy.enforce_new_defaults,
-    defaultRule: config.oslo_policy.policy_default_rule,
-    logger,
-  });
+  const policy = await createPolicyEngine(config, logger, { configDirs: options.configDirs ?? [] });
   const authorize = (caller: AuthContext, rule: string, target: Record<string, unknown>) =>
     policy.enforce(rule, buildPolicyCredentials(caller, config), target);
   const events = new EventEmitter(logger);

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { validateConfig } from '../../src/config/load.js';
 import { main } from '../../src/main.js';
 import { Fernet, restorePadding } from '../../src/token/fernet.js';
@@ -34,7 +34,7 @@ const servers = { 'py-keystone': ROTATION_PEER.url, 'keystone-ts': ours.url };
 /** Longer than the key repository's recheck interval (1 s). */
 const RELOAD_WAIT_MS = 1200;
 
-async function assertValidInBoth(test: typeof t, token: string, what: string) {
+async function assertValidInBoth(test: Test, token: string, what: string) {
   for (const [name, url] of Object.entries(servers)) {
     const res = await call(url, 'GET', '/v3/auth/tokens', { token, subject: token });
     test.equal(res.status, 200, `${what} validates in ${name}`);

@@ -1,7 +1,7 @@
 // The persona matrix for policy parity: users created through the real py-keystone peer, each holding one kind
 // of role, with a token issued by the peer for the scope that role lives on. A parity test sends the same request
 // as each persona to both servers and expects the same status code.
-import t from 'tap';
+import type { Test } from 'tap';
 import { call, issueToken, passwordAuth, uniqueName, type Response } from '../helpers/identity-api.js';
 import { PEER } from '../helpers/services.js';
 import { peerAdminToken } from './fixtures.js';
@@ -116,7 +116,7 @@ export async function createPersonas(): Promise<Personas> {
  * different name on each (both servers write the same database).
  */
 export async function assertSameDecisions(
-  test: typeof t,
+  test: Test,
   personas: Personas,
   oursUrl: string,
   request: (p: Persona, server: 'py-keystone' | 'keystone-ts') => { method: string; path: string; body?: unknown; headers?: Record<string, string> },

@@ -1,6 +1,7 @@
-// The dict py-keystone (Debian-patched Zed) hands to oslo.policy for an API call: the URL arguments at the top
-// level, the target under `target`, the JSON body under `request_body`, and the supported query filters under
-// `filter_attr` (the last two namespaced so request input can never overwrite `target` or a URL argument).
+// Route-side spelling of the policy dict py-keystone (Debian-patched Zed) hands to oslo.policy: URL arguments at
+// the top, the target under `target`, the JSON body under `request_body`, query filters under `filter_attr`.
+// The assembly itself lives with the policy engine (policy/target.ts).
+import { buildPolicyDict } from '../../policy/target.js';
 
 export function policyDict(parts: {
   params?: Record<string, unknown> | undefined;
@@ -8,9 +9,5 @@ export function policyDict(parts: {
   body?: unknown;
   filters?: Record<string, unknown> | undefined;
 }): Record<string, unknown> {
-  const dict: Record<string, unknown> = { ...parts.params };
-  if (parts.target !== undefined) dict.target = parts.target;
-  if (parts.body && typeof parts.body === 'object' && Object.keys(parts.body).length > 0) dict.request_body = parts.body;
-  if (parts.filters && Object.keys(parts.filters).length > 0) dict.filter_attr = parts.filters;
-  return dict;
+  return buildPolicyDict({ viewArgs: parts.params, target: parts.target, requestBody: parts.body, filters: parts.filters });
 }
