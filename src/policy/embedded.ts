@@ -7,10 +7,11 @@ import type { Logger } from '../logger.js';
 import type { PolicyCredentials } from './credentials.js';
 import { decisionRecorder, type DecisionObserver, type DecisionOutcome, type DecisionRecorder } from './decision-log.js';
 import { PolicyDenied } from './denied.js';
+import type { PolicyEngine } from './engine.js';
 import { locatePolicyFile, parsePolicyFile, PolicyFileError } from './policy-file.js';
-import { CompiledRules, PolicyCycleError, references } from './rule-compiler.js';
 import { pyTruthy, systemCredential } from './python-values.js';
-import type { RuleNode } from './rule-parser.js';
+import { CompiledRules, PolicyCycleError, references } from './rule-compiler.js';
+import { formatRule, type RuleNode } from './rule-parser.js';
 import { effectiveRules, parseDefaults, type ParsedDefault, type RuleDefault } from './rule-set.js';
 import { flattenPolicyDict, type FlatTarget, type PolicyDict } from './target.js';
 
@@ -34,7 +35,7 @@ interface FileState {
   readonly stamp: string;
 }
 
-export class EmbeddedPolicyEngine {
+export class EmbeddedPolicyEngine implements PolicyEngine {
   readonly kind = 'embedded' as const;
   private readonly defaults: ReadonlyMap<string, ParsedDefault>;
   /** Names py-keystone accepts as enforcement actions: registered and not deprecated for removal. */
@@ -132,6 +133,10 @@ export class EmbeddedPolicyEngine {
       throw new PolicyFileError(`${path}: cannot read the policy file: ${(err as Error).message}`);
     }
     const parsed = parsePolicyFile(text, path);
+    if (this.options.logger.isLevelEnabled('debug')) {
+      const overrides = Object.fromEntries([...parsed.rules].map(([name, node]) => [name, formatRule(node)]));
+      this.options.logger.debug({ path, overrides }, 'policy: policy file rules as parsed');
+    }
     if (parsed.emptyRules.length > 0) {
       this.options.logger.warn(
         { path, rules: parsed.emptyRules },
@@ -153,7 +158,7 @@ export class EmbeddedPolicyEngine {
     if (undefinedRefs.length > 0) {
       this.options.logger.warn(
         { rules: undefinedRefs.map(([name]) => name) },
-        'policy: rules reference a rule that is not defined (that reference denies)',
+        'policy: rules reference an undefined rule (the reference falls back to the default rule, or denies)',
       );
     }
     return new CompiledRules(rules, this.options.defaultRule);

@@ -8,6 +8,7 @@
 import { ServiceUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PolicyCredentials } from './credentials.js';
+import type { PolicyEngine } from './engine.js';
 import { decisionRecorder, type DecisionObserver, type DecisionRecorder, type EngineKind } from './decision-log.js';
 import { PolicyDenied, type PolicyViolation } from './denied.js';
 import { opaInput } from './opa-input.js';
@@ -35,7 +36,7 @@ export interface OpaEngineOptions {
 // Rule names that already are decision paths (keystone-ts's own v4 rules) are used as they are.
 const PATH_NAME = /^[a-z0-9_]+(?:\/[a-z0-9_]+)+$/;
 
-export abstract class OpaEngine {
+export abstract class OpaEngine implements PolicyEngine {
   abstract readonly kind: EngineKind;
   private readonly record: DecisionRecorder;
   private readonly cache: DecisionCache | undefined;

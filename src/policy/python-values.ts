@@ -15,7 +15,7 @@ export function pyRepr(value: unknown): string {
   if (value === false) return 'False';
   if (typeof value === 'string') return pyStringRepr(value);
   // JSON does not keep 1 apart from 1.0; integral numbers print as Python ints.
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value === 0 ? 0 : value) : pyFloatRepr(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : pyFloatRepr(value);
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (typeof value === 'object') {
