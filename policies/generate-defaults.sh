@@ -46,7 +46,11 @@ for rule in policies.list_rules():
         ),
         'deprecated_for_removal': bool(rule.deprecated_for_removal),
         'operations': [
-            {'method': op['method'], 'path': op['path']} for op in getattr(rule, 'operations', None) or []
+            {
+                'methods': op['method'] if isinstance(op['method'], list) else [op['method']],
+                'path': op['path'].strip(),
+            }
+            for op in getattr(rule, 'operations', None) or []
         ],
     })
 if len(rules) != len(sample):
