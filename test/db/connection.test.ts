@@ -112,6 +112,7 @@ t.test('PGlite: the same queries, transactions and scripts, kept in data_dir acr
     await rm(dir, { recursive: true, force: true });
   });
   const first = await openPglite(join(dir, 'data'), logger);
+  open = first;
   t.equal(first.kind, 'pglite');
   await exerciseEngine(t, first);
   await first.close();
