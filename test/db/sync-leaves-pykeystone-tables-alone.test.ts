@@ -10,13 +10,22 @@ import { createLogger } from '../../src/logger.js';
 import { scratchDatabase } from '../helpers/services.js';
 import { executeRows } from '../../src/db/rows.js';
 import { catalogSnapshot, tableContents } from './catalog.js';
-import { pyDbSync } from './keystone-manage.js';
+import { cloneDatabase, pyDbSync } from './keystone-manage.js';
 
 const logger = createLogger({ level: 'silent' });
 
+// keystone-manage runs once; every test gets its own copy of the database it made.
+let template: Awaited<ReturnType<typeof scratchDatabase>>;
+t.before(async () => {
+  template = await scratchDatabase('py_template');
+  await pyDbSync(template.name);
+});
+t.teardown(async () => {
+  await template?.drop();
+});
+
 async function pyKeystoneDatabase(t: Test, prefix: string): Promise<Database> {
-  const scratch = await scratchDatabase(prefix);
-  await pyDbSync(scratch.name);
+  const scratch = await cloneDatabase(template.name, prefix);
   const database = openPostgres(scratch.url, { maxPoolSize: 2, logger });
   t.teardown(async () => {
     await database.close();
