@@ -5,8 +5,8 @@ import type { RoleRef } from '../auth/context.js';
 import type { Executor } from '../db/connection.js';
 import { NULL_DOMAIN_ID } from '../db/legacy/schema.js';
 import { listGroupIdsForUser } from '../identity/store.js';
-import { listAncestorIds } from '../resource/store.js';
-import { getRoles, listGrants, listImpliedRoles, listSystemRoleIds } from './store.js';
+import { listAncestorIds, listDescendantIds, listProjectIdsInDomain } from '../resource/store.js';
+import { getRoles, listGrants, listGrantsOfActors, listImpliedRoles, listSystemRoleIds } from './store.js';
 
 export async function rolesOnProject(db: Executor, userId: string, project: { id: string; domainId: string }): Promise<RoleRef[]> {
   const actors = [userId, ...(await listGroupIdsForUser(db, userId))];
@@ -43,4 +43,25 @@ export async function expand(db: Executor, roleIds: string[]): Promise<RoleRef[]
   }
   const rows = await getRoles(db, [...seen]);
   return rows.filter((r) => r.domainId === NULL_DOMAIN_ID).map((r) => ({ id: r.id, name: r.name }));
+}
+
+/** Projects where the user holds any role, directly, through a group, or inherited from a domain or parent. */
+export async function projectIdsForUser(db: Executor, userId: string): Promise<string[]> {
+  const actors = [userId, ...(await listGroupIdsForUser(db, userId))];
+  const grants = await listGrantsOfActors(db, actors);
+  const ids = new Set<string>();
+  for (const g of grants) {
+    const onProject = g.type === 'UserProject' || g.type === 'GroupProject';
+    if (onProject && !g.inherited) ids.add(g.targetId);
+    else if (onProject) for (const id of await listDescendantIds(db, g.targetId)) ids.add(id);
+    else if (g.inherited) for (const id of await listProjectIdsInDomain(db, g.targetId)) ids.add(id);
+  }
+  return [...ids];
+}
+
+/** Domains where the user holds a (non-inherited) role directly or through a group. */
+export async function domainIdsForUser(db: Executor, userId: string): Promise<string[]> {
+  const actors = [userId, ...(await listGroupIdsForUser(db, userId))];
+  const grants = await listGrantsOfActors(db, actors);
+  return [...new Set(grants.filter((g) => (g.type === 'UserDomain' || g.type === 'GroupDomain') && !g.inherited).map((g) => g.targetId))];
 }
