@@ -65,6 +65,7 @@ export async function authenticateForToken(request: AuthRequest, deps: Authentic
     ...(fromToken?.expiresAt && { expiresAt: fromToken.expiresAt }),
     ...(fromToken?.auditChainId && { parentAuditId: fromToken.auditChainId }),
     ...(appCred && { applicationCredentialId: appCred.id }),
+    ...(appCred?.expiresAt && { notAfter: appCred.expiresAt }),
   };
 }
 

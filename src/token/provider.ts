@@ -31,6 +31,8 @@ export interface IssueRequest {
   readonly scope: Scope;
   /** Kept from the token a rescope started from; otherwise now + [token] expiration. */
   readonly expiresAt?: Date;
+  /** A hard cap on expiry: an application credential's own expiry (py-keystone's fix for CVE-2022-2447). */
+  readonly notAfter?: Date;
   /** The audit chain id (rescope), placed second in audit_ids. */
   readonly parentAuditId?: string;
   readonly applicationCredentialId?: string;
@@ -67,7 +69,8 @@ export class TokenProvider {
 
   async issue(request: IssueRequest): Promise<{ tokenId: string; token: ValidToken }> {
     const now = this.now();
-    const expiresAt = request.expiresAt ?? new Date(now.getTime() + this.deps.config.token.expiration * 1000);
+    let expiresAt = request.expiresAt ?? new Date(now.getTime() + this.deps.config.token.expiration * 1000);
+    if (request.notAfter && request.notAfter < expiresAt) expiresAt = request.notAfter;
     const auditIds = request.parentAuditId ? [newAuditId(), request.parentAuditId] : [newAuditId()];
     const payload = toPayload({ ...request, expiresAt, auditIds });
     const tokenId = this.deps.formatter.create(payload, now);
