@@ -61,6 +61,12 @@ export const configSchema = z.object({
       max_password_length: int.min(1).default(4096),
       password_hash_algorithm: z.enum(['bcrypt', 'bcrypt_sha256', 'scrypt', 'pbkdf2_sha512']).default('bcrypt'),
       password_hash_rounds: optionalInt,
+      /** Bytes of salt for scrypt and pbkdf2_sha512 hashes (passlib's default, 16, when unset or 0). */
+      salt_bytesize: z.preprocess((v) => (v === '' || v === 'None' ? undefined : v), int.min(0).max(96).optional()),
+      /** scrypt's r (passlib's default, 8, when unset or 0). */
+      scrypt_block_size: optionalInt,
+      /** scrypt's p (passlib's default, 1, when unset or 0). py-keystone's Python name is `scrypt_paralellism`; the option is this. */
+      scrypt_parallelism: optionalInt,
       list_limit: optionalInt,
     })
     .prefault({}),
