@@ -2,7 +2,7 @@
 // and which has not expired. The token it yields is scoped to the credential's project (see auth/authenticate.ts).
 import { findApplicationCredentialByName, getApplicationCredential } from '../../application-credential/store.js';
 import { NotFound, Unauthorized, ValidationError } from '../../errors.js';
-import { verifyPassword } from '../../identity/password-hash.js';
+import { checkPassword } from '../../identity/password-hash.js';
 import { lookupUser } from '../lookups.js';
 import type { AuthMethod } from './types.js';
 
@@ -21,7 +21,12 @@ export const applicationCredentialMethod: AuthMethod = async (request, deps) => 
   } else {
     throw ValidationError.missing('name or ID', 'application credential');
   }
-  const ok = data.secret !== undefined && (await verifyPassword(data.secret, credential.secretHash));
+  // Secrets are checked like passwords, length rule included (py-keystone's check_password).
+  const ok =
+    data.secret !== undefined &&
+    (await checkPassword(data.secret, credential.secretHash, deps.config.identity, {
+      strictPasswordCheck: deps.config.DEFAULT.strict_password_check,
+    }));
   if (!ok || (credential.expiresAt && credential.expiresAt <= new Date())) {
     throw new Unauthorized('Invalid application credential ID or secret');
   }
