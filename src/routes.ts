@@ -1,4 +1,5 @@
 // Every route module keystone-ts serves, in registration order.
+import { registerApplicationCredentialRoutes } from './application-credential/routes.js';
 import { registerAssignmentRoutes } from './assignment/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerCatalogRoutes } from './catalog/routes.js';
@@ -13,5 +14,6 @@ export const allRouteModules: readonly RouteModule[] = [
   registerIdentityRoutes,
   registerAssignmentRoutes,
   registerCatalogRoutes,
+  registerApplicationCredentialRoutes,
   registerNotImplemented,
 ];

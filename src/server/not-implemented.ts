@@ -20,8 +20,6 @@ export const NOT_IMPLEMENTED_PREFIXES: readonly string[] = [
   '/v3/limits',
   '/v3/registered_limits',
   '/v3/policies',
-  '/v3/users/:user_id/application_credentials',
-  '/v3/users/:user_id/access_rules',
   '/v3/users/:user_id/credentials/OS-EC2',
   '/v3/users/:user_id/OS-OAUTH1',
   '/v3/endpoints/:endpoint_id/OS-ENDPOINT-POLICY',
