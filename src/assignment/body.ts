@@ -25,13 +25,14 @@ function describe(issue: z.core.$ZodIssue, path: string[]): { text: string; miss
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return { text: `'${path.at(-1) ?? ''}' is a required property`, missing: true };
+      if (issue.message.startsWith(TYPE_ERROR)) return { text: issue.message.slice(TYPE_ERROR.length) };
       return { text: `${pyRepr(input)} is not of type '${jsonType(issue.expected)}'` };
     case 'too_small':
       return { text: `${pyRepr(input)} is too short` };
     case 'too_big':
       return { text: `${pyRepr(input)} is too long` };
     case 'invalid_format':
-      return { text: `${pyRepr(input)} does not match '[\\S]+'` };
+      return { text: `${pyRepr(input)} does not match '[\\\\S]+'` };
     case 'unrecognized_keys':
       return { text: `Additional properties are not allowed (${issue.keys.map((k) => `'${k}'`).join(', ')} ${issue.keys.length === 1 ? 'was' : 'were'} unexpected)` };
     case 'invalid_union':
@@ -39,6 +40,21 @@ function describe(issue: z.core.$ZodIssue, path: string[]): { text: string; miss
     default:
       return { text: `${pyRepr(input)} ${issue.message}` };
   }
+}
+
+const TYPE_ERROR = 'type error: ';
+
+/**
+ * For a schema whose JSON type is a list (a nullable option is ['boolean', 'null']): the type error jsonschema
+ * prints for it, e.g. `z.boolean(jsonTypes('boolean', 'null')).nullable()`.
+ */
+export function jsonTypes(...types: string[]) {
+  return {
+    error: (issue: { code?: string; input?: unknown }) =>
+      issue.code === 'invalid_type' && issue.input !== undefined
+        ? `${TYPE_ERROR}${pyRepr(issue.input)} is not of type ${types.map((t) => `'${t}'`).join(', ')}`
+        : undefined,
+  };
 }
 
 function jsonType(expected: string): string {

@@ -4,9 +4,10 @@
 // Query strings are never rejected (py-keystone reads what it knows and ignores the rest); a repeated key counts
 // by its first value.
 import { z } from 'zod';
+import { jsonTypes } from './body.js';
 
 const name = z.string().min(1).max(255).regex(/\S/);
-const roleOptions = z.strictObject({ immutable: z.boolean().nullable().optional() });
+const roleOptions = z.strictObject({ immutable: z.boolean(jsonTypes('boolean', 'null')).nullable().optional() });
 
 export const roleCreate = z.looseObject({
   name,
