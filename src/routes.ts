@@ -4,6 +4,7 @@ import { registerAssignmentRoutes } from './assignment/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerCatalogRoutes } from './catalog/routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
+import { registerLimitRoutes } from './limit/routes.js';
 import { registerResourceRoutes } from './resource/routes.js';
 import type { RouteModule } from './server/app.js';
 import { registerNotImplemented } from './server/not-implemented.js';
@@ -15,5 +16,6 @@ export const allRouteModules: readonly RouteModule[] = [
   registerAssignmentRoutes,
   registerCatalogRoutes,
   registerApplicationCredentialRoutes,
+  registerLimitRoutes,
   registerNotImplemented,
 ];

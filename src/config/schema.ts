@@ -75,6 +75,13 @@ export const configSchema = z.object({
   resource: z
     .object({ list_limit: optionalInt, admin_project_domain_name: optionalStr, admin_project_name: optionalStr })
     .prefault({}),
+  unified_limit: z
+    .object({
+      /** How project and domain limits are checked against the hierarchy (py-keystone's model names). */
+      enforcement_model: z.enum(['flat', 'strict_two_level']).default('flat'),
+      list_limit: optionalInt,
+    })
+    .prefault({}),
   security_compliance: z
     .object({
       disable_user_account_days_inactive: optionalInt,

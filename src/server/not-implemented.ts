@@ -17,8 +17,6 @@ export const NOT_IMPLEMENTED_PREFIXES: readonly string[] = [
   '/v3/credentials',
   '/v3/ec2tokens',
   '/v3/s3tokens',
-  '/v3/limits',
-  '/v3/registered_limits',
   '/v3/policies',
   '/v3/users/:user_id/credentials/OS-EC2',
   '/v3/users/:user_id/OS-OAUTH1',
