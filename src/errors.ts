@@ -76,6 +76,14 @@ export class Conflict extends KeystoneError {
   }
 }
 
+export class Gone extends KeystoneError {
+  readonly code = 410;
+  readonly title = 'Gone';
+  constructor(message = 'The service you have requested is no longer available on this server.') {
+    super(message);
+  }
+}
+
 export class PayloadTooLarge extends KeystoneError {
   readonly code = 413;
   readonly title = 'Request Entity Too Large';

@@ -6,6 +6,7 @@ import { registerCatalogRoutes } from './catalog/routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerLimitRoutes } from './limit/routes.js';
 import { registerResourceRoutes } from './resource/routes.js';
+import { registerRevokeRoutes } from './revoke/routes.js';
 import type { RouteModule } from './server/app.js';
 import { registerNotImplemented } from './server/not-implemented.js';
 
@@ -16,6 +17,7 @@ export const allRouteModules: readonly RouteModule[] = [
   registerAssignmentRoutes,
   registerCatalogRoutes,
   registerApplicationCredentialRoutes,
+  registerRevokeRoutes,
   registerLimitRoutes,
   registerNotImplemented,
 ];

@@ -1,6 +1,6 @@
 // SQL for `revocation_event`, the table through which py-keystone and keystone-ts tell each other which tokens
 // are dead. Both sides write it and both sides read it on every uncached validation.
-import { and, eq, gte, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../db/connection.js';
 import { revocationEvent } from '../db/legacy/schema.js';
 
@@ -33,5 +33,5 @@ export async function insertRevocationEvent(db: Executor, event: NewRevocationEv
 
 export async function listEventsSince(db: Executor, since: Date | undefined): Promise<RevocationEventRow[]> {
   const query = db.select().from(revocationEvent);
-  return (since ? query.where(sql`${revocationEvent.revokedAt} > ${since}`) : query).orderBy(revocationEvent.revokedAt);
+  return (since ? query.where(gt(revocationEvent.revokedAt, since)) : query).orderBy(revocationEvent.revokedAt);
 }
