@@ -60,6 +60,7 @@ export async function startKit(ours?: RunningKeystone): Promise<Kit> {
  * the entities each server made (pass them), the secret; role lists are sorted, since neither server orders them.
  */
 export function comparable(body: unknown, server: Server, kit: Kit, generated: readonly string[] = []): unknown {
+  if (body === undefined) return undefined;
   let text = JSON.stringify(body).replaceAll(kit.url(server), '<base>');
   for (const value of generated) text = text.replaceAll(value, '<generated>');
   return sortRoles(JSON.parse(text));
