@@ -30,6 +30,12 @@ export function pyPercentFormat(template: string, mapping: ReadonlyMap<string, P
     }
     i++;
     if (i >= template.length) fail('incomplete format');
+    // Only a bare `%%` is a literal percent sign; after a key, flags or a width, `%` is an unsupported conversion.
+    if (template[i] === '%') {
+      out += '%';
+      i++;
+      continue;
+    }
     let key: string | undefined;
     if (template[i] === '(') {
       let depth = 1;
@@ -57,10 +63,6 @@ export function pyPercentFormat(template: string, mapping: ReadonlyMap<string, P
     if (i < template.length && 'hlL'.includes(template[i]!)) i++;
     if (i >= template.length) fail('incomplete format');
     const conversion = template[i++]!;
-    if (conversion === '%') {
-      out += '%';
-      continue;
-    }
     let value: PyValue;
     if (key !== undefined) {
       if (!mapping.has(key)) fail(`unknown key ${key}`);

@@ -111,7 +111,9 @@ t.test('URLs: what py-keystone\'s check_endpoint_url refuses is refused with the
   for (const url of urls) {
     sameError(t, await createBoth({ interface: 'public', service_id: service.id, url }), url.slice(0, 40));
   }
-  const accepted = ['http://u.test/%%', 'http://u.test/%(project_id)5s', 'http://u.test/$(compute_host)s', 'http://u.test/%s', 'x:y'];
+  // (An unkeyed %s passes the check too, but py-keystone then renders its own mapping object's repr into
+  // catalogs; url-format.test.ts covers it without leaving such an endpoint in the shared database.)
+  const accepted = ['http://u.test/%%', 'http://u.test/%(project_id)5s', 'http://u.test/$(compute_host)s', 'x:y'];
   for (const url of accepted) {
     const r = await createBoth({ interface: 'public', service_id: service.id, url });
     sameMember(t, 'endpoint', r, parity, url);
