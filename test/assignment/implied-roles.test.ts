@@ -10,8 +10,12 @@ import { createWorld } from './world.js';
 const world = await createWorld();
 const ours = await startKeystoneTs();
 const token = world.adminToken;
-const newRole = async (domainId?: string) =>
-  (await world.api('POST', '/v3/roles', { role: { name: uniqueName('asg-imp'), ...(domainId && { domain_id: domainId }) } })).role.id as string;
+const names = new Map<string, string>();
+const newRole = async (domainId?: string) => {
+  const role = (await world.api('POST', '/v3/roles', { role: { name: uniqueName('asg-imp'), ...(domainId && { domain_id: domainId }) } })).role;
+  names.set(role.id, role.name);
+  return role.id as string;
+};
 // prior -> (x on py-keystone, y on keystone-ts): each server creates its own rule, then both read both.
 const prior = await newRole();
 const [x, y] = [await newRole(), await newRole()];
@@ -28,7 +32,8 @@ t.test('creating a rule answers 201 with the inference, as py-keystone does', as
   const mine = await call(ours.url, 'PUT', `/v3/roles/${prior}/implies/${y}`, { token });
   t.equal(mine.status, 201);
   t.equal(theirs.status, 201);
-  const swap = (body: any) => JSON.parse(JSON.stringify(body).replaceAll(ours.url, PEER.url).replaceAll(y, x));
+  const swap = (body: any) =>
+    JSON.parse(JSON.stringify(body).replaceAll(ours.url, PEER.url).replaceAll(y, x).replaceAll(names.get(y)!, names.get(x)!));
   t.same(swap(mine.body), theirs.body);
 });
 
