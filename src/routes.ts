@@ -9,6 +9,7 @@ import { registerResourceRoutes } from './resource/routes.js';
 import { registerRevokeRoutes } from './revoke/routes.js';
 import type { RouteModule } from './server/app.js';
 import { registerNotImplemented } from './server/not-implemented.js';
+import { registerTrustRoutes } from './trust/routes.js';
 
 export const allRouteModules: readonly RouteModule[] = [
   registerAuthRoutes,
@@ -19,5 +20,6 @@ export const allRouteModules: readonly RouteModule[] = [
   registerApplicationCredentialRoutes,
   registerRevokeRoutes,
   registerLimitRoutes,
+  registerTrustRoutes,
   registerNotImplemented,
 ];

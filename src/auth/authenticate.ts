@@ -1,13 +1,15 @@
 // POST /v3/auth/tokens up to the point of minting: run the requested methods, agree on one user, work out the
-// scope (requested, the application credential's project, or the user's default project), and hand the token
-// provider an IssueRequest. Mirrors py-keystone's authenticate_for_token step for step.
+// scope (requested, a trust's project, the application credential's project, or the user's default project),
+// and hand the token provider an IssueRequest. Mirrors py-keystone's authenticate_for_token step for step.
 import type { KeystoneConfig } from '../config/schema.js';
 import type { Executor } from '../db/connection.js';
-import { NotImplemented, Unauthorized, ValidationError } from '../errors.js';
+import { NotFound, NotImplemented, Unauthorized, ValidationError } from '../errors.js';
 import { getUser } from '../identity/store.js';
 import { rolesOnProject } from '../assignment/effective-roles.js';
 import { getDomainRow, getProjectRow } from '../resource/store.js';
 import type { IssueRequest, TokenProvider } from '../token/provider.js';
+import { getTrust, TrustNotFound, type Trust } from '../trust/lookup.js';
+import { checkTrustParties } from '../trust/token-scope.js';
 import type { Scope } from './context.js';
 import { lookupDomain, lookupProject } from './lookups.js';
 import { applicationCredentialMethod } from './methods/application-credential.js';
@@ -29,13 +31,13 @@ export interface AuthenticateDeps {
 }
 
 /** A requested scope before default scoping: undefined when the request named none. */
-type RequestedScope = Scope | { kind: 'explicitly-unscoped' } | undefined;
+type RequestedScope = Scope | { kind: 'explicitly-unscoped' } | { kind: 'trust'; trust: Trust } | undefined;
 
 export async function authenticateForToken(request: AuthRequest, deps: AuthenticateDeps): Promise<IssueRequest> {
   const methodNames = request.identity.methods;
   checkIdOrName(request);
   validateMethods(request, deps.config);
-  const requested = await requestedScope(request, deps.db);
+  const requested = await requestedScope(request, deps);
 
   const outcomes: MethodOutcome[] = [];
   for (const name of methodNames) outcomes.push(await IMPLEMENTED[name]!(request, deps));
@@ -51,6 +53,14 @@ export async function authenticateForToken(request: AuthRequest, deps: Authentic
     scope = { kind: 'project', projectId: project.id, projectDomainId: project.domainId };
   } else if (requested === undefined) {
     scope = await defaultScope(deps.db, userId);
+  } else if (requested.kind === 'trust') {
+    const { trust } = requested;
+    if (!trust.projectId) {
+      // No project to scope to: py-keystone mints, checks the trust's parties, then fails looking up project None.
+      await checkTrustParties(deps.db, trust, userId);
+      throw NotFound.of('project', 'None');
+    }
+    scope = { kind: 'project', projectId: trust.projectId, projectDomainId: '' };
   } else {
     scope = requested.kind === 'explicitly-unscoped' ? { kind: 'unscoped' } : requested;
   }
@@ -66,6 +76,7 @@ export async function authenticateForToken(request: AuthRequest, deps: Authentic
     ...(fromToken?.auditChainId && { parentAuditId: fromToken.auditChainId }),
     ...(appCred && { applicationCredentialId: appCred.id }),
     ...(appCred?.expiresAt && { notAfter: appCred.expiresAt }),
+    ...(requested?.kind === 'trust' && { trustId: requested.trust.id }),
   };
 }
 
@@ -83,7 +94,8 @@ function validateMethods(request: AuthRequest, config: KeystoneConfig): void {
   }
 }
 
-async function requestedScope(request: AuthRequest, db: Executor): Promise<RequestedScope> {
+async function requestedScope(request: AuthRequest, deps: AuthenticateDeps): Promise<RequestedScope> {
+  const { db } = deps;
   const scope = request.scope;
   if (request.identity.methods.includes('application_credential')) {
     if (scope !== undefined) {
@@ -107,7 +119,21 @@ async function requestedScope(request: AuthRequest, db: Executor): Promise<Reque
     const domain = await lookupDomain(db, scope.domain);
     return { kind: 'domain', domainId: domain.id };
   }
-  throw new NotImplemented('Trust-scoped tokens (OS-TRUST) are not implemented by keystone-ts yet.');
+  return { kind: 'trust', trust: await lookupTrust(scope['OS-TRUST:trust']!, deps) };
+}
+
+/** AuthInfo._lookup_trust: a trust that is gone, expired or used up is a bare 401 here; its project must be usable. */
+async function lookupTrust(ref: { id?: string | undefined }, deps: AuthenticateDeps): Promise<Trust> {
+  if (!ref.id) throw ValidationError.missing('trust_id', 'trust');
+  let trust: Trust;
+  try {
+    trust = await getTrust(deps.db, ref.id, { now: new Date(), maxRedelegationCount: deps.config.trust.max_redelegation_count });
+  } catch (err) {
+    if (err instanceof TrustNotFound) throw new Unauthorized(err.message);
+    throw err;
+  }
+  if (trust.projectId) await lookupProject(deps.db, { id: trust.projectId });
+  return trust;
 }
 
 /** No scope asked for: the user's default project if it is enabled and the user has a role there. */

@@ -82,6 +82,14 @@ export const configSchema = z.object({
       list_limit: optionalInt,
     })
     .prefault({}),
+  trust: z
+    .object({
+      /** Registered by py-keystone Zed but read nowhere (a trust's own allow_redelegation decides); the same here. */
+      allow_redelegation: bool.default(false),
+      /** The longest chain of redelegated trusts, and the redelegation_count a redelegatable trust starts with. */
+      max_redelegation_count: int.default(3),
+    })
+    .prefault({}),
   security_compliance: z
     .object({
       disable_user_account_days_inactive: optionalInt,

@@ -8,7 +8,6 @@ export const NOT_IMPLEMENTED_PREFIXES: readonly string[] = [
   '/v3/OS-FEDERATION',
   '/v3/OS-OAUTH1',
   '/v3/OS-OAUTH2',
-  '/v3/OS-TRUST',
   '/v3/OS-EP-FILTER',
   '/v3/auth/OS-FEDERATION',
   '/v3/credentials',

@@ -5,10 +5,12 @@ import type { AuthContext, Scope } from '../auth/context.js';
 import { buildCatalog } from '../catalog/token-catalog.js';
 import type { KeystoneConfig } from '../config/schema.js';
 import type { Executor } from '../db/connection.js';
-import { NotFound, Unauthorized } from '../errors.js';
+import { Forbidden, NotFound, Unauthorized } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isRevoked, type TokenRevocationValues } from '../revoke/model.js';
 import { insertRevocationEvent, listEventsForToken } from '../revoke/store.js';
+import { TrustNotFound } from '../trust/lookup.js';
+import { consumeTrustUse } from '../trust/store.js';
 import { TokenFormatError } from './errors.js';
 import type { IssuablePayload, TokenFormatter } from './formatter.js';
 import { newAuditId } from './payload-fields.js';
@@ -36,6 +38,8 @@ export interface IssueRequest {
   /** The audit chain id (rescope), placed second in audit_ids. */
   readonly parentAuditId?: string;
   readonly applicationCredentialId?: string;
+  /** A trust-scoped token: `scope` is the trust's project, and issuing it takes one of the trust's uses. */
+  readonly trustId?: string;
 }
 
 export interface ValidateOptions {
@@ -77,9 +81,32 @@ export class TokenProvider {
     // Read back what the token carries (whole-second expiry and issue time), so the POST body equals every later GET.
     const decoded = this.deps.formatter.validate(tokenId);
     const facts: TokenFacts = { ...request, expiresAt: decoded.payload.expiresAt, issuedAt: decoded.issuedAt, auditIds };
-    const token = await this.build(tokenId, await resolveToken(this.deps.db, facts));
-    this.cache.set(tokenId, token, facts.expiresAt);
+    let resolved: ResolvedToken;
+    try {
+      resolved = await resolveToken(this.deps.db, facts, this.modelOptions());
+    } catch (err) {
+      // py-keystone's authenticate_for_token answers a trust that vanished while minting with a bare 401.
+      if (err instanceof TrustNotFound) throw new Unauthorized(err.message);
+      throw err;
+    }
+    const token = await this.build(tokenId, resolved);
+    const usesLeft = request.trustId ? await this.consumeTrustUse(request.trustId) : null;
+    // A trust's last use leaves a token py-keystone no longer validates (its trust is "not found" from then on).
+    if (usesLeft !== 0) this.cache.set(tokenId, token, facts.expiresAt);
     return { tokenId, token };
+  }
+
+  /** After a trust-scoped token is minted (py-keystone's consume_use): the uses left, null when unlimited. */
+  private async consumeTrustUse(trustId: string): Promise<number | null> {
+    const left = await consumeTrustUse(this.deps.db, trustId);
+    if (left === 'missing') throw new Unauthorized(`Could not find trust: ${trustId}.`);
+    // TrustUseLimitReached: another request took the last use between our look-up and now.
+    if (left === 'exhausted') throw new Forbidden(`No remaining uses for trust: ${trustId}.`);
+    return left;
+  }
+
+  private modelOptions() {
+    return { maxRedelegationCount: this.deps.config.trust.max_redelegation_count, now: this.now() };
   }
 
   /** Throws NotFound (py-keystone's TokenNotFound) for any token that is not valid now. */
@@ -129,15 +156,17 @@ export class TokenProvider {
     }
     let resolved: ResolvedToken;
     try {
-      resolved = await resolveToken(this.deps.db, facts);
+      resolved = await resolveToken(this.deps.db, facts, this.modelOptions());
     } catch (err) {
       // py-keystone turns an authorization failure during validation into "token not found".
       if (err instanceof Unauthorized) throw NotFound.of('token', tokenId);
       throw err;
     }
+    const trust = resolved.trust?.trust;
     const events = await listEventsForToken(this.deps.db, {
       issuedAt,
-      userIds: [facts.userId],
+      // py-keystone matches user events against the token's user and, for a trust, its trustor and trustee.
+      userIds: [...new Set([facts.userId, ...(trust ? [trust.trustorUserId, trust.trusteeUserId] : [])])],
       projectId: resolved.project?.id ?? null,
       auditId: facts.auditIds[0] ?? null,
     });
@@ -147,17 +176,22 @@ export class TokenProvider {
 
   private async build(tokenId: string, resolved: ResolvedToken): Promise<ValidToken> {
     const { facts } = resolved;
+    const trust = resolved.trust;
+    // A trust-scoped token carries the trustor's catalog.
+    const catalogUserId = trust ? trust.trust.trustorUserId : facts.userId;
     const catalog =
       facts.scope.kind === 'unscoped'
         ? undefined
-        : await buildCatalog(this.deps.db, facts.userId, facts.scope.kind === 'project' ? facts.scope.projectId : null);
+        : await buildCatalog(this.deps.db, catalogUserId, facts.scope.kind === 'project' ? facts.scope.projectId : null);
     const body = renderToken(resolved, catalog, this.deps.config);
     const scope: Scope =
       facts.scope.kind === 'project' ? { ...facts.scope, projectDomainId: resolved.project!.domainId } : facts.scope;
+    // Policy sees the token's `user` (keystonemiddleware reads it from the body): the trustor when impersonating.
+    const actsAs = trust?.trust.impersonation ? trust.trustor : resolved.user;
     const context: AuthContext = Object.freeze({
       tokenId,
-      userId: facts.userId,
-      userDomainId: resolved.user.domainId,
+      userId: actsAs.id,
+      userDomainId: actsAs.domainId,
       methods: facts.methods,
       scope,
       roles: resolved.roles,
@@ -167,6 +201,7 @@ export class TokenProvider {
       // oslo.context defaults is_admin_project to true; py-keystone forces it off for domain scope.
       isAdminProject: facts.scope.kind === 'domain' ? false : ((body.is_admin_project as boolean | undefined) ?? true),
       ...(facts.applicationCredentialId && { applicationCredentialId: facts.applicationCredentialId }),
+      ...(trust && { trustId: trust.trust.id }),
       tokenBody: body,
     });
     return { context, body, resolved };
@@ -189,6 +224,10 @@ function toPayload(r: IssueRequest & { expiresAt: Date; auditIds: string[] }): I
     if (scope.kind !== 'project') throw new Unauthorized('Application credentials must be project scoped.');
     return { ...base, version: 9, projectId: scope.projectId, applicationCredentialId: r.applicationCredentialId };
   }
+  if (r.trustId) {
+    if (scope.kind !== 'project') throw NotFound.of('project', 'None');
+    return { ...base, version: 3, projectId: scope.projectId, trustId: r.trustId };
+  }
   switch (scope.kind) {
     case 'unscoped':
       return { ...base, version: 0 };
@@ -201,7 +240,7 @@ function toPayload(r: IssueRequest & { expiresAt: Date; auditIds: string[] }): I
   }
 }
 
-/** The facts of the payload versions keystone-ts can answer for; undefined for the others (federation, OAuth, trusts). */
+/** The facts of the payload versions keystone-ts can answer for; undefined for the others (federation, OAuth). */
 function toFacts(payload: TokenPayload, issuedAt: Date): TokenFacts | undefined {
   const base = { userId: payload.userId, methods: payload.methods, expiresAt: payload.expiresAt, auditIds: payload.auditIds, issuedAt };
   switch (payload.version) {
@@ -211,6 +250,8 @@ function toFacts(payload: TokenPayload, issuedAt: Date): TokenFacts | undefined 
       return { ...base, scope: { kind: 'domain', domainId: payload.domainId } };
     case 2:
       return { ...base, scope: { kind: 'project', projectId: payload.projectId, projectDomainId: '' } };
+    case 3:
+      return { ...base, scope: { kind: 'project', projectId: payload.projectId, projectDomainId: '' }, trustId: payload.trustId };
     case 8:
       return { ...base, scope: { kind: 'system', system: 'all' } };
     case 9:
@@ -234,9 +275,9 @@ function revocationValues(t: ResolvedToken): TokenRevocationValues {
     projectId: t.project?.id ?? null,
     assignmentDomainId: t.scopeDomain?.id ?? null,
     roleIds: t.roles.map((r) => r.id),
-    trustId: null,
-    trustorId: null,
-    trusteeId: null,
+    trustId: t.trust?.trust.id ?? null,
+    trustorId: t.trust?.trust.trustorUserId ?? null,
+    trusteeId: t.trust?.trust.trusteeUserId ?? null,
     consumerId: null,
     auditId: facts.auditIds[0]!,
     auditChainId: facts.auditIds[1] ?? null,

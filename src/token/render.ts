@@ -2,7 +2,7 @@
 import type { KeystoneConfig } from '../config/schema.js';
 import type { CatalogService } from '../catalog/token-catalog.js';
 import { isoMicros, isoMicrosNaive } from './time-format.js';
-import type { ResolvedToken } from './token-model.js';
+import type { ResolvedToken, TrustScope } from './token-model.js';
 
 export type TokenBody = Record<string, unknown>;
 
@@ -32,6 +32,10 @@ export function renderToken(token: ResolvedToken, catalog: CatalogService[] | un
       break;
     case 'project': {
       const project = token.project!;
+      if (token.trust) {
+        renderTrustScope(body, token, token.trust);
+        break;
+      }
       body.project = { domain: { id: token.scopeDomain!.id, name: token.scopeDomain!.name }, id: project.id, name: project.name };
       body.is_domain = project.isDomain;
       body.roles = roles;
@@ -53,4 +57,30 @@ export function renderToken(token: ResolvedToken, catalog: CatalogService[] | un
     };
   }
   return body;
+}
+
+/**
+ * A trust-scoped token: the trust block, the trust's project (no is_domain or is_admin_project, which py-keystone
+ * renders only for plain project scope), `user` swapped for the trustor when the trust impersonates, and the
+ * delegated roles as full role dicts (domain_id, description, options included).
+ */
+function renderTrustScope(body: TokenBody, token: ResolvedToken, scope: TrustScope): void {
+  const { trust, trustor, trustorDomain } = scope;
+  body['OS-TRUST:trust'] = {
+    id: trust.id,
+    trustor_user: { id: trust.trustorUserId },
+    trustee_user: { id: trust.trusteeUserId },
+    impersonation: trust.impersonation,
+  };
+  const project = token.project!;
+  body.project = { domain: { id: token.scopeDomain!.id, name: token.scopeDomain!.name }, id: project.id, name: project.name };
+  if (trust.impersonation) {
+    body.user = {
+      domain: { id: trustorDomain.id, name: trustorDomain.name },
+      id: trustor.id,
+      name: trustor.name,
+      password_expires_at: trustor.passwordExpiresAt ? isoMicrosNaive(trustor.passwordExpiresAt) : null,
+    };
+  }
+  body.roles = scope.roleRefs.map((r) => ({ ...r }));
 }

@@ -1,6 +1,7 @@
 // Turns what a token says (its payload and Fernet timestamp) into everything needed to answer for it: the user,
-// domains, project, effective roles and application credential, checked as py-keystone checks a token when it
-// is minted or validated (disabled project or domain, no roles left on the scope).
+// domains, project, effective roles, application credential and trust, checked as py-keystone checks a token
+// when it is minted or validated (disabled project or domain, no roles left on the scope, a trust gone or no
+// longer backed by its trustor's roles).
 import type { RoleRef, Scope } from '../auth/context.js';
 import { rolesOnDomain, rolesOnProject, rolesOnSystem } from '../assignment/effective-roles.js';
 import { getApplicationCredential, type ApplicationCredentialRecord } from '../application-credential/store.js';
@@ -8,6 +9,8 @@ import type { Executor } from '../db/connection.js';
 import { NotFound, Unauthorized } from '../errors.js';
 import { getUser, type UserRecord } from '../identity/store.js';
 import { getDomainRow, getProjectRow, type ProjectRow } from '../resource/store.js';
+import { getTrust, type Trust } from '../trust/lookup.js';
+import { checkTrustParties, trustTokenRoles } from '../trust/token-scope.js';
 
 /** The facts a Fernet token carries. */
 export interface TokenFacts {
@@ -19,6 +22,22 @@ export interface TokenFacts {
   /** [own audit id] or [own audit id, audit chain id]. */
   readonly auditIds: readonly string[];
   readonly applicationCredentialId?: string;
+  /** A trust-scoped token (payload version 3): its scope is the trust's project. */
+  readonly trustId?: string;
+}
+
+/** What a trust-scoped token adds: the trust, its trustor, and the delegated roles as full role dicts. */
+export interface TrustScope {
+  readonly trust: Trust;
+  readonly trustor: UserRecord;
+  readonly trustorDomain: ProjectRow;
+  readonly roleRefs: readonly Record<string, unknown>[];
+}
+
+export interface TokenModelOptions {
+  /** [trust] max_redelegation_count, which redelegated trusts are re-checked against. */
+  readonly maxRedelegationCount: number;
+  readonly now: Date;
 }
 
 export interface ResolvedToken {
@@ -30,9 +49,10 @@ export interface ResolvedToken {
   readonly scopeDomain?: ProjectRow;
   readonly roles: readonly RoleRef[];
   readonly applicationCredential?: ApplicationCredentialRecord;
+  readonly trust?: TrustScope;
 }
 
-export async function resolveToken(db: Executor, facts: TokenFacts): Promise<ResolvedToken> {
+export async function resolveToken(db: Executor, facts: TokenFacts, options: TokenModelOptions): Promise<ResolvedToken> {
   const user = await getUser(db, facts.userId);
   if (!user) throw NotFound.of('user', facts.userId);
   const userDomain = await getDomainRow(db, user.domainId);
@@ -71,6 +91,12 @@ export async function resolveToken(db: Executor, facts: TokenFacts): Promise<Res
       const projectDomain = await getDomainRow(db, project.domainId);
       if (!projectDomain) throw NotFound.of('domain', project.domainId);
       if (!projectDomain.enabled) throw domainDisabled(projectDomain.id);
+      if (facts.trustId) {
+        const trust = await resolveTrust(db, facts.trustId, user.id, options);
+        const roles = trust.roleRefs.map((r) => ({ id: r.id as string, name: r.name as string }));
+        if (roles.length === 0) throw new Unauthorized(`User ${user.id} has no access to project ${project.id}`);
+        return { facts, user, userDomain, project, scopeDomain: projectDomain, roles, trust };
+      }
       let roles = await rolesOnProject(db, user.id, project);
       // An application credential's token carries only the credential's roles the user still holds.
       if (appCred) roles = roles.filter((r) => appCred.roleIds.includes(r.id));
@@ -90,4 +116,10 @@ export async function resolveToken(db: Executor, facts: TokenFacts): Promise<Res
 
 function domainDisabled(id: string): NotFound {
   return new NotFound(`Unable to validate token because domain ${id} is disabled`);
+}
+
+async function resolveTrust(db: Executor, trustId: string, userId: string, options: TokenModelOptions): Promise<TrustScope> {
+  const trust = await getTrust(db, trustId, options);
+  const parties = await checkTrustParties(db, trust, userId);
+  return { trust, ...parties, roleRefs: await trustTokenRoles(db, trust, options.now) };
 }
