@@ -16,7 +16,8 @@ if [[ $EUID -ne 0 ]]; then
 fi
 peer_up() { command -v curl >/dev/null && [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:$1/v3" || true)" == 200 ]]; }
 if ! peer_up "$peer_port"; then
-  PYKS_CACHE="${PYKS_CACHE:-none}" bash "$shared/peers/pykeystone-up.sh" "$peer_port" keystone
+  # Three uWSGI processes: the test runner keeps three files in flight against the peer.
+  PYKS_CACHE="${PYKS_CACHE:-none}" PYKS_PROCESSES="${PYKS_PROCESSES:-3}" bash "$shared/peers/pykeystone-up.sh" "$peer_port" keystone
 fi
 # A second peer with its own database and key repository, for the key-rotation test (rotations there cannot
 # disturb tokens other tests hold from the main peer).
