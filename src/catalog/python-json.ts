@@ -7,7 +7,9 @@ export function pyJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : pyFloatRepr(value);
+  // JSON.parse keeps no int/float distinction: whole numbers print as ints, except from 1e16 on, where a JSON
+  // number is a float to Python whenever it was written with an exponent (and an exact int cannot survive JS).
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pyFloatRepr(value);
   if (typeof value === 'string') return asciiString(value);
   if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
   const entries = Object.entries(value as Record<string, unknown>);
