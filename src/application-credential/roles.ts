@@ -4,11 +4,11 @@
 import type { AuthContext } from '../auth/context.js';
 import { expand, rolesOnProject } from '../assignment/effective-roles.js';
 import { roleRef } from '../assignment/render.js';
-import { getRoles, listGrantsOfActors, listRoleOptionRows, listSystemRoleIds } from '../assignment/store.js';
+import { getRoles, listGrantsOfActors, listRoleOptionRows } from '../assignment/store.js';
 import type { Executor } from '../db/connection.js';
 import { NotFound, ValidationError } from '../errors.js';
 import { listGroupIdsForUser } from '../identity/store.js';
-import { getProjectRow } from '../resource/store.js';
+import { getProjectRow, listDescendantIds, listProjectIdsInDomain } from '../resource/store.js';
 import { listRoleIdsNamed } from './store.js';
 
 /** py-keystone's ApplicationCredentialValidationError. */
@@ -45,12 +45,13 @@ async function roleIdNamed(db: Executor, name: string): Promise<string> {
 
 /**
  * The manager's _require_user_has_role_in_project: every role must be among the user's effective role assignments
- * on the project, or, for a token without a project, among all of the user's effective assignments (py-keystone
- * then lists them without a target filter). A failure is a 400 naming the first missing role.
+ * on the project, or, for a token without a project, among all of the user's effective project and domain
+ * assignments (py-keystone then lists them with no target; system grants are not in that list, so a
+ * system-scoped token's roles fail here). A failure is a 400 naming the first missing role.
  */
 export async function assertUserHoldsRoles(db: Executor, userId: string, projectId: string | null, roleIds: readonly string[]): Promise<void> {
   if (roleIds.length === 0) return;
-  const held = new Set(await effectiveRoleIds(db, userId, projectId));
+  const held = new Set(projectId === null ? await rolesOnAnyTarget(db, userId) : await rolesOnProjectId(db, userId, projectId));
   const missing = roleIds.find((id) => !held.has(id));
   if (missing !== undefined) {
     throw invalidCredential(
@@ -59,14 +60,27 @@ export async function assertUserHoldsRoles(db: Executor, userId: string, project
   }
 }
 
-async function effectiveRoleIds(db: Executor, userId: string, projectId: string | null): Promise<string[]> {
-  if (projectId !== null) {
-    const project = await getProjectRow(db, projectId);
-    return project ? (await rolesOnProject(db, userId, project)).map((r) => r.id) : [];
-  }
+async function rolesOnProjectId(db: Executor, userId: string, projectId: string): Promise<string[]> {
+  const project = await getProjectRow(db, projectId);
+  return project ? (await rolesOnProject(db, userId, project)).map((r) => r.id) : [];
+}
+
+/**
+ * Effective assignments on every project and domain: direct grants as they are, an inherited grant only where it
+ * reaches a project (a domain's projects, a project's descendants), implied roles added.
+ */
+async function rolesOnAnyTarget(db: Executor, userId: string): Promise<string[]> {
   const actors = [userId, ...(await listGroupIdsForUser(db, userId))];
-  const [grants, systemRoleIds] = await Promise.all([listGrantsOfActors(db, actors), listSystemRoleIds(db, actors)]);
-  return (await expand(db, [...grants.map((g) => g.roleId), ...systemRoleIds])).map((r) => r.id);
+  const roleIds: string[] = [];
+  for (const grant of await listGrantsOfActors(db, actors)) {
+    if (!grant.inherited) roleIds.push(grant.roleId);
+    else {
+      const onDomain = grant.type === 'UserDomain' || grant.type === 'GroupDomain';
+      const reached = onDomain ? await listProjectIdsInDomain(db, grant.targetId) : await listDescendantIds(db, grant.targetId);
+      if (reached.length > 0) roleIds.push(grant.roleId);
+    }
+  }
+  return (await expand(db, roleIds)).map((r) => r.id);
 }
 
 /** Full role refs for each credential's role ids; a role deleted since is py-keystone's RoleNotFound (404). */
