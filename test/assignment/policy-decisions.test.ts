@@ -69,73 +69,41 @@ async function sameDecisions(t: Test, request: (p: Persona, server: Server, role
 
 const fixed = (method: string, path: string, body?: unknown) => () => ({ method, path, body });
 
-t.test('roles: list, show, create, update, delete (global and domain-specific)', async (t) => {
+t.test('roles: list, show, create, update (global and domain-specific)', async (t) => {
   await sameDecisions(t, fixed('GET', '/v3/roles'));
   await sameDecisions(t, fixed('GET', `/v3/roles?domain_id=${domainId}`));
-  await sameDecisions(t, fixed('GET', `/v3/roles/${held}`));
   await sameDecisions(t, fixed('GET', `/v3/roles/${domainRole}`));
-  await sameDecisions(t, () => ({ method: 'POST', path: '/v3/roles', body: { role: { name: uniqueName('asg-pol-c') } } }));
   await sameDecisions(t, () => ({ method: 'POST', path: '/v3/roles', body: { role: { name: uniqueName('asg-pol-c'), domain_id: domainId } } }));
   await sameDecisions(t, (_p, _s, role) => ({ method: 'PATCH', path: `/v3/roles/${role}`, body: { role: { description: 'x' } } }));
-  await sameDecisions(t, fixed('PATCH', `/v3/roles/${domainRole}`, { role: { description: 'x' } }));
 });
 
 t.test('implied roles and role inferences', async (t) => {
-  await sameDecisions(t, fixed('GET', `/v3/roles/${held}/implies`));
   await sameDecisions(t, fixed('GET', `/v3/roles/${held}/implies/${implied}`));
-  await sameDecisions(t, fixed('HEAD', `/v3/roles/${held}/implies/${implied}`));
-  await sameDecisions(t, fixed('GET', '/v3/role_inferences'));
   await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `/v3/roles/${role}/implies/${implied}` }));
-  await sameDecisions(t, (_p, _s, role) => ({ method: 'DELETE', path: `/v3/roles/${role}/implies/${implied}` }));
+  await sameDecisions(t, fixed('GET', '/v3/role_inferences'));
 });
 
-t.test('project and domain grants, in the personas domain and in another', async (t) => {
-  for (const [target, actor] of [
-    [`/v3/projects/${projectId}`, `users/${user}`],
-    [`/v3/projects/${projectId}`, `groups/${group}`],
-    [`/v3/domains/${domainId}`, `users/${user}`],
-    [`/v3/domains/${domainId}`, `groups/${group}`],
-    [`/v3/projects/${otherProjectId}`, `users/${otherUser}`],
-    [`/v3/projects/${projectId}`, `users/${otherUser}`],
-  ] as const) {
-    await sameDecisions(t, fixed('GET', `${target}/${actor}/roles`));
-    await sameDecisions(t, fixed('GET', `${target}/${actor}/roles/${held}`));
-    await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `${target}/${actor}/roles/${role}` }));
-    await sameDecisions(t, (_p, _s, role) => ({ method: 'DELETE', path: `${target}/${actor}/roles/${role}` }));
-  }
+t.test('project, domain and OS-INHERIT grants, in the personas domain and in another', async (t) => {
+  const onProject = `/v3/projects/${projectId}/users/${user}/roles`;
+  const onDomain = `/v3/domains/${domainId}/groups/${group}/roles`;
+  await sameDecisions(t, fixed('GET', onProject));
+  await sameDecisions(t, fixed('GET', `${onProject}/${held}`));
+  await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `${onProject}/${role}` }));
+  await sameDecisions(t, fixed('GET', `${onDomain}/${held}`));
+  await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `${onDomain}/${role}` }));
+  await sameDecisions(t, (_p, _s, role) => ({ method: 'DELETE', path: `${onDomain}/${role}` }));
+  await sameDecisions(t, fixed('GET', `/v3/projects/${otherProjectId}/users/${otherUser}/roles/${held}`));
   await sameDecisions(t, fixed('PUT', `/v3/projects/${projectId}/users/${user}/roles/${domainRole}`));
-  await sameDecisions(t, fixed('GET', `/v3/projects/${projectId}/users/${user}/roles/${domainRole}`));
-});
-
-t.test('OS-INHERIT grants', async (t) => {
-  const onDomain = `/v3/OS-INHERIT/domains/${domainId}/users/${user}/roles`;
-  const onProject = `/v3/OS-INHERIT/projects/${projectId}/groups/${group}/roles`;
-  await sameDecisions(t, fixed('GET', `${onDomain}/inherited_to_projects`));
-  for (const base of [onDomain, onProject]) {
-    await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `${base}/${role}/inherited_to_projects` }));
-    await sameDecisions(t, (_p, _s, role) => ({ method: 'GET', path: `${base}/${role}/inherited_to_projects` }));
-    await sameDecisions(t, (_p, _s, role) => ({ method: 'DELETE', path: `${base}/${role}/inherited_to_projects` }));
-  }
-  await sameDecisions(t, fixed('GET', `/v3/OS-INHERIT/domains/${domainId}/users/no-such-user/roles/${held}/inherited_to_projects`));
+  await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `/v3/OS-INHERIT/domains/${domainId}/users/${user}/roles/${role}/inherited_to_projects` }));
 });
 
 t.test('system grants', async (t) => {
   await sameDecisions(t, fixed('GET', `/v3/system/users/${user}/roles`));
-  await sameDecisions(t, fixed('GET', `/v3/system/users/${user}/roles/${held}`));
-  await sameDecisions(t, fixed('GET', `/v3/system/groups/${group}/roles`));
   await sameDecisions(t, (_p, _s, role) => ({ method: 'PUT', path: `/v3/system/groups/${group}/roles/${role}` }));
-  await sameDecisions(t, (_p, _s, role) => ({ method: 'DELETE', path: `/v3/system/groups/${group}/roles/${role}` }));
 });
 
 t.test('role assignments, with and without filters and subtree', async (t) => {
-  for (const query of [
-    '',
-    `?scope.project.id=${projectId}`,
-    `?user.id=${user}&effective`,
-    `?scope.project.id=${projectId}&include_subtree`,
-    `?scope.project.id=${otherProjectId}&include_subtree`,
-    `?scope.domain.id=${otherDomainId}`,
-  ]) {
+  for (const query of ['', `?scope.project.id=${projectId}&include_subtree`, `?user.id=${user}&effective`]) {
     await sameDecisions(t, fixed('GET', `/v3/role_assignments${query}`));
   }
 });
