@@ -53,6 +53,10 @@ const ACCESS_RULES_MIN_VERSION = 1.0;
 
 export class TokenProvider {
   private readonly cache: ValidationCache<ValidToken>;
+  /** Validations running now, keyed by window and token: concurrent misses for one token share one validation. */
+  private readonly inFlight = new Map<string, Promise<ValidToken>>();
+  /** Bumped by every removal from the cache, so a validation that started before it cannot put a stale entry back. */
+  private cacheGeneration = 0;
 
   constructor(
     private readonly deps: {
@@ -64,7 +68,7 @@ export class TokenProvider {
     },
   ) {
     const { validation_cache_seconds: ttl, validation_cache_entries: size } = deps.config.keystone_ts;
-    this.cache = new ValidationCache(deps.config.token.caching ? ttl : 0, size);
+    this.cache = new ValidationCache(deps.config.token.caching ? ttl : 0, size, () => this.now().getTime());
   }
 
   private now(): Date {
@@ -112,16 +116,51 @@ export class TokenProvider {
   /** Throws NotFound (py-keystone's TokenNotFound) for any token that is not valid now. */
   async validate(tokenId: string, options: ValidateOptions = {}): Promise<ValidToken> {
     const window = options.allowExpired ? this.deps.config.token.allow_expired_window : 0;
-    let token = this.cache.get(tokenId);
-    if (!token) {
-      token = await this.validateUncached(tokenId, window);
-      // Expired-but-allowed tokens are not cached: the normal path must keep rejecting them.
-      if (this.now() < token.context.expiresAt) this.cache.set(tokenId, token, token.context.expiresAt);
-    } else if (this.now().getTime() >= token.context.expiresAt.getTime() + window * 1000) {
-      throw new NotFound('Failed to validate token');
+    const hit = this.cache.get(tokenId);
+    let token: ValidToken;
+    if (!hit) {
+      token = await this.validateOnce(tokenId, window);
+    } else {
+      token = hit.value;
+      if (this.now().getTime() >= token.context.expiresAt.getTime() + window * 1000) throw new NotFound('Failed to validate token');
+      if (hit.refreshDue) this.refreshInBackground(tokenId);
     }
     this.checkAccessRules(token, options.accessRulesVersion);
     return token;
+  }
+
+  /** One uncached validation per token and window at a time; its result is cached unless the cache was cleared meanwhile. */
+  private validateOnce(tokenId: string, windowSeconds: number): Promise<ValidToken> {
+    const key = `${windowSeconds}:${tokenId}`;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      const generation = this.cacheGeneration;
+      pending = this.validateUncached(tokenId, windowSeconds)
+        .then((token) => {
+          // Expired-but-allowed tokens are not cached: the normal path must keep rejecting them.
+          if (generation === this.cacheGeneration && this.now() < token.context.expiresAt) {
+            this.cache.set(tokenId, token, token.context.expiresAt);
+          }
+          return token;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Revalidates a cached token that is still being served; a token no longer valid leaves the cache. */
+  private refreshInBackground(tokenId: string): void {
+    this.validateOnce(tokenId, 0).catch((err: unknown) => {
+      this.forget(tokenId);
+      if (!(err instanceof NotFound)) this.deps.logger.warn({ err }, 'background token revalidation failed');
+    });
+  }
+
+  private forget(tokenId?: string): void {
+    this.cacheGeneration++;
+    if (tokenId === undefined) this.cache.clear();
+    else this.cache.delete(tokenId);
   }
 
   /** DELETE /v3/auth/tokens: a revocation event on the token's audit id, which py-keystone honours too. */
@@ -132,12 +171,12 @@ export class TokenProvider {
       issuedBefore: revokedAt,
       revokedAt,
     });
-    this.cache.delete(token.context.tokenId);
+    this.forget(token.context.tokenId);
   }
 
   /** Forget every cached validation (after a local change that must be seen at once). */
   invalidateCache(): void {
-    this.cache.clear();
+    this.forget();
   }
 
   private async validateUncached(tokenId: string, windowSeconds: number): Promise<ValidToken> {
