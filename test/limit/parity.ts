@@ -155,3 +155,15 @@ export function sameAnswer(
 export function ids(body: any, key: string): string[] {
   return ((body?.[key] ?? []) as { id: string }[]).map((r) => r.id).sort();
 }
+
+/**
+ * Runs `work` for every item, two at a time: the peer serves two requests at once, and on a busy machine the
+ * tests would otherwise wait on one request after another. Only for requests that do not depend on each other.
+ */
+export async function twoAtATime<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all([lane(), lane()]);
+}

@@ -3,7 +3,7 @@
 // registrations a limit refers to, unknown ids).
 import t from 'tap';
 import { uniqueName } from '../helpers/identity-api.js';
-import { ids, sameAnswer, SERVERS, startLimitParity, withSql, type Server } from './parity.js';
+import { ids, sameAnswer, SERVERS, startLimitParity, twoAtATime, withSql, type Server } from './parity.js';
 
 const p = await startLimitParity();
 t.teardown(() => p.cleanup());
@@ -72,7 +72,7 @@ t.test('lists filter by service, region and resource name, exactly and inexactly
     `${s}&region_id__contains=x`,
     `${s}&resource_name=${prefix}-a&resource_name=${prefix}-B`,
   ];
-  for (const q of queries) sameAnswer(t, await p.both('GET', `/v3/registered_limits?${q}`), q, { sortKey: 'registered_limits' });
+  await twoAtATime(queries, async (q) => sameAnswer(t, await p.both('GET', `/v3/registered_limits?${q}`), q, { sortKey: 'registered_limits' }));
 });
 
 t.test('an update changes the default, description and region; restating the registration is a conflict', async (t) => {
@@ -124,12 +124,12 @@ t.test('delete removes a registration from both; unknown ids are 404 for show, u
     t.equal(gone.status, 204, `${server} deletes`);
     sameAnswer(t, await p.both('GET', `/v3/registered_limits/${id}`), `${server}: deleted`);
   }
-  for (const id of ['f'.repeat(32), 'model', 'x'.repeat(300)]) {
-    const path = `/v3/registered_limits/${id}`;
-    sameAnswer(t, await p.both('GET', path), `GET ${id.slice(0, 8)}`);
-    sameAnswer(t, await p.both('PATCH', path, { registered_limit: { default_limit: 1 } }), `PATCH ${id.slice(0, 8)}`);
-    sameAnswer(t, await p.both('DELETE', path), `DELETE ${id.slice(0, 8)}`);
-  }
+  const requests = ['f'.repeat(32), 'x'.repeat(300)].flatMap((id): [string, string, unknown?][] => [
+    ['GET', `/v3/registered_limits/${id}`],
+    ['PATCH', `/v3/registered_limits/${id}`, { registered_limit: { default_limit: 1 } }],
+    ['DELETE', `/v3/registered_limits/${id}`],
+  ]);
+  await twoAtATime(requests, async ([method, path, body]) => sameAnswer(t, await p.both(method, path, body), `${method} ${path.slice(0, 60)}`));
 });
 
 t.test("bad bodies are 400 with jsonschema's first error", async (t) => {
@@ -159,9 +159,9 @@ t.test("bad bodies are 400 with jsonschema's first error", async (t) => {
     { registered_limits: [{ ...ok, description: 5 }] },
     { registered_limits: [ok, { ...ok, default_limit: null }] },
   ];
-  for (const body of creates) {
-    sameAnswer(t, await p.both('POST', '/v3/registered_limits', body), `create ${JSON.stringify(body).slice(0, 120)}`);
-  }
+  await twoAtATime(creates, async (body) =>
+    sameAnswer(t, await p.both('POST', '/v3/registered_limits', body), `create ${JSON.stringify(body).slice(0, 120)}`),
+  );
   t.equal(await registeredRows(ok.resource_name), 0, 'nothing written');
   const [id] = await p.register([{ resource_name: uniqueName('rlb') }]);
   const updates: unknown[] = [
@@ -173,9 +173,7 @@ t.test("bad bodies are 400 with jsonschema's first error", async (t) => {
     { registered_limit: { resource_name: '' } },
     { registered_limit: { description: false } },
   ];
-  for (const body of updates) {
-    sameAnswer(t, await p.both('PATCH', `/v3/registered_limits/${id}`, body), `update ${JSON.stringify(body)}`);
-  }
+  await twoAtATime(updates, async (body) => sameAnswer(t, await p.both('PATCH', `/v3/registered_limits/${id}`, body), `update ${JSON.stringify(body)}`));
   const notJson = await p.both('POST', '/v3/registered_limits', [ok]);
   sameAnswer(t, notJson, 'a JSON array body');
 });
