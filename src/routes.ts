@@ -3,11 +3,13 @@ import { registerApplicationCredentialRoutes } from './application-credential/ro
 import { registerAssignmentRoutes } from './assignment/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerCatalogRoutes } from './catalog/routes.js';
+import { registerEndpointFilterRoutes } from './endpoint-filter/routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerLimitRoutes } from './limit/routes.js';
 import { registerResourceRoutes } from './resource/routes.js';
 import { registerRevokeRoutes } from './revoke/routes.js';
 import type { RouteModule } from './server/app.js';
+import { registerPolicyApiRoutes } from './policy-api/routes.js';
 import { registerNotImplemented } from './server/not-implemented.js';
 import { registerTrustRoutes } from './trust/routes.js';
 
@@ -17,6 +19,8 @@ export const allRouteModules: readonly RouteModule[] = [
   registerIdentityRoutes,
   registerAssignmentRoutes,
   registerCatalogRoutes,
+  registerEndpointFilterRoutes,
+  registerPolicyApiRoutes,
   registerApplicationCredentialRoutes,
   registerRevokeRoutes,
   registerLimitRoutes,

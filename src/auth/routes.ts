@@ -3,7 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { domainIdsForUser, projectIdsForUser, rolesOnSystem } from '../assignment/effective-roles.js';
-import { buildCatalog } from '../catalog/token-catalog.js';
+import { buildCatalog, catalogOptions } from '../catalog/token-catalog.js';
 import { Forbidden, NotFound } from '../errors.js';
 import { renderDomain, renderProject } from '../resource/render.js';
 import { getProjectsByIds, listProjectExtras } from '../resource/store.js';
@@ -96,7 +96,7 @@ export function registerAuthRoutes(app: App, ctx: RouteContext): void {
     await ctx.authorize(caller, 'identity:get_auth_catalog', {});
     // Only a project-scoped token has a catalog here; py-keystone hides its reason behind the generic 403 text.
     if (caller.scope.kind !== 'project') throw new Forbidden();
-    const catalog = await buildCatalog(ctx.db, caller.userId, caller.scope.projectId);
+    const catalog = await buildCatalog(ctx.db, caller.userId, caller.scope.projectId, catalogOptions(ctx.config));
     return reply.send({ catalog, links: { self: `${ctx.baseUrl(request)}/v3/auth/catalog` } });
   });
 

@@ -10,7 +10,7 @@ const PY_NOT_SPACE = /[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2
 // parameter_types.boolean. Its enum reads [True, False, None] in py-keystone's messages because
 // validation.nullable() appends None to the shared list; the type still refuses null.
 const boolean: PropertySchema = { type: 'boolean', enum: [true, false, null] };
-const name: PropertySchema = {
+export const name: PropertySchema = {
   type: 'string',
   minLength: 1,
   maxLength: 255,

@@ -2,7 +2,9 @@
 // it: enabled services, their enabled endpoints, URLs formatted as Python formats them (`url % substitutions` over
 // utils.format_url's whitelist: $(project_id)s / %(tenant_id)s / $(user_id)s and the legacy host/port keys).
 // Endpoints needing a project are left out of domain and system catalogs, and endpoints whose URL Python could not
-// format are left out. A project with OS-EP-FILTER associations sees only the associated endpoints.
+// format are left out. A project with OS-EP-FILTER associations (direct or through endpoint groups) sees only
+// those endpoints, and services left without any are dropped.
+import type { KeystoneConfig } from '../config/schema.js';
 import type { Executor } from '../db/connection.js';
 import { parseExtra } from '../identity/store.js';
 import { pyPercentFormat, UrlFormatError, WHITELISTED_URL_KEYS, type PyValue } from './url-format.js';
@@ -30,20 +32,35 @@ export interface CatalogService {
   name: string;
 }
 
-/**
- * `publicEndpoint` is `[DEFAULT] public_endpoint`, which a URL may name; py-keystone formats an unset one as None.
- */
+export interface CatalogOptions {
+  /** `[DEFAULT] public_endpoint`, which a URL may name; py-keystone formats an unset one as None. */
+  readonly publicEndpoint?: string | null | undefined;
+  /**
+   * `[endpoint_filter] return_all_endpoints_if_no_filter`: when false, a catalog that OS-EP-FILTER does not narrow
+   * (a project without associations, or a domain or system scope) is empty.
+   */
+  readonly returnAllEndpointsIfNoFilter?: boolean;
+}
+
+export function catalogOptions(config: KeystoneConfig): CatalogOptions {
+  return {
+    publicEndpoint: config.DEFAULT.public_endpoint,
+    returnAllEndpointsIfNoFilter: config.endpoint_filter.return_all_endpoints_if_no_filter,
+  };
+}
+
 export async function buildCatalog(
   db: Executor,
   userId: string,
   projectId: string | null,
-  publicEndpoint?: string | null,
+  options: CatalogOptions = {},
 ): Promise<CatalogService[]> {
   const services = await listEnabledServicesWithEndpoints(db);
   const allowed = projectId ? await endpointsFilteredForProject(db, projectId) : undefined;
+  if (!allowed && options.returnAllEndpointsIfNoFilter === false) return [];
   const values = {
     ...LEGACY_SUBSTITUTIONS,
-    public_endpoint: publicEndpoint ?? 'None',
+    public_endpoint: options.publicEndpoint ?? 'None',
     user_id: userId,
     tenant_id: projectId,
     project_id: projectId,

@@ -72,6 +72,10 @@ export const configSchema = z.object({
     .prefault({}),
   auth: z.object({ methods: list.default(DEFAULT_AUTH_METHODS) }).prefault({}),
   catalog: z.object({ list_limit: optionalInt }).prefault({}),
+  /** With false, a token whose project has no OS-EP-FILTER associations (or a domain or system token) gets an empty catalog. */
+  endpoint_filter: z.object({ return_all_endpoints_if_no_filter: bool.default(true) }).prefault({}),
+  /** The /v3/policies API (stored policy blobs), not the authorization rules of [oslo_policy]. */
+  policy: z.object({ list_limit: optionalInt }).prefault({}),
   resource: z
     .object({ list_limit: optionalInt, admin_project_domain_name: optionalStr, admin_project_name: optionalStr })
     .prefault({}),

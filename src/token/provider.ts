@@ -2,7 +2,7 @@
 // repository. Validation is the hot path of a whole cloud, so a validated token is cached (token/validation-cache.ts)
 // for at most [keystone_ts] validation_cache_seconds before it is checked against the database again.
 import type { AuthContext, Scope } from '../auth/context.js';
-import { buildCatalog } from '../catalog/token-catalog.js';
+import { buildCatalog, catalogOptions } from '../catalog/token-catalog.js';
 import type { KeystoneConfig } from '../config/schema.js';
 import type { Executor } from '../db/connection.js';
 import { Forbidden, NotFound, Unauthorized } from '../errors.js';
@@ -221,7 +221,12 @@ export class TokenProvider {
     const catalog =
       facts.scope.kind === 'unscoped'
         ? undefined
-        : await buildCatalog(this.deps.db, catalogUserId, facts.scope.kind === 'project' ? facts.scope.projectId : null);
+        : await buildCatalog(
+            this.deps.db,
+            catalogUserId,
+            facts.scope.kind === 'project' ? facts.scope.projectId : null,
+            catalogOptions(this.deps.config),
+          );
     const body = renderToken(resolved, catalog, this.deps.config);
     const scope: Scope =
       facts.scope.kind === 'project' ? { ...facts.scope, projectDomainId: resolved.project!.domainId } : facts.scope;

@@ -9,7 +9,7 @@ export function selfLink(base: string, collectionPath: string, id: string): stri
 }
 
 /** The list limit for an area: the area's own `list_limit`, else `[DEFAULT] list_limit`. */
-export function listLimit(config: KeystoneConfig, area?: 'identity' | 'resource' | 'catalog'): number | undefined {
+export function listLimit(config: KeystoneConfig, area?: 'identity' | 'resource' | 'catalog' | 'policy'): number | undefined {
   return (area ? config[area].list_limit : undefined) ?? config.DEFAULT.list_limit;
 }
 
