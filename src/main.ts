@@ -7,6 +7,8 @@ import { bootstrap, type BootstrapOptions } from './cli/bootstrap.js';
 import { flag, parseArgs, UsageError, type ParsedArgs } from './cli/args.js';
 import { setupKeyRepositories, rotateKeys } from './cli/keys.js';
 import { loadConfig } from './config/load.js';
+import { CredentialCipher } from './credential/crypto.js';
+import { assertCredentialsOnPrimaryKey, CredentialsNotOnPrimaryKey, migrateCredentials } from './credential/key-commands.js';
 import type { KeystoneConfig } from './config/schema.js';
 import { openDatabase } from './db/connection.js';
 import { dbSync, dbVersion } from './db/sync.js';
@@ -19,6 +21,7 @@ commands:
   serve [--bind HOST:PORT] [--workers N] [--embedded-default]
   db_sync | db_version
   fernet_setup | fernet_rotate | credential_setup | credential_rotate   [--keystone-user U --keystone-group G]
+  credential_migrate
   bootstrap --bootstrap-password P [--bootstrap-username admin] [--bootstrap-project-name admin]
             [--bootstrap-role-name admin] [--bootstrap-service-name keystone] [--bootstrap-region-id R]
             [--bootstrap-admin-url U] [--bootstrap-public-url U] [--bootstrap-internal-url U] [--no-immutable-roles]`;
@@ -76,9 +79,26 @@ export async function main(argv: readonly string[]): Promise<number> {
       setupKeyRepositories(config, args.command === 'fernet_setup' ? 'fernet' : 'credential', ownerOf(args), logger);
       return 0;
     case 'fernet_rotate':
-    case 'credential_rotate':
-      rotateKeys(config, args.command === 'fernet_rotate' ? 'fernet' : 'credential', ownerOf(args), logger);
+      rotateKeys(config, 'fernet', ownerOf(args), logger);
       return 0;
+    case 'credential_rotate':
+      // Like keystone-manage: refused while a credential still needs a key other than the primary one.
+      return withDatabase(config, logger, async (db) => {
+        try {
+          await assertCredentialsOnPrimaryKey(db, credentialCipher(config, logger));
+        } catch (err) {
+          if (!(err instanceof CredentialsNotOnPrimaryKey)) throw err;
+          process.stderr.write(`${err.message}\n`);
+          return 1;
+        }
+        rotateKeys(config, 'credential', ownerOf(args), logger);
+        return 0;
+      });
+    case 'credential_migrate':
+      return withDatabase(config, logger, async (db) => {
+        const migrated = await migrateCredentials(db, credentialCipher(config, logger));
+        logger.info({ migrated }, 'credential_migrate done');
+      });
     case 'bootstrap': {
       const password = flag(args, 'bootstrap-password') ?? process.env.OS_BOOTSTRAP_PASSWORD;
       if (!password) {
@@ -111,6 +131,11 @@ function bootstrapOptions(args: ParsedArgs, password: string): BootstrapOptions 
   };
 }
 
+/** A cipher for a one-shot command: it reads the key repository as it is now. */
+function credentialCipher(config: KeystoneConfig, logger: Logger): CredentialCipher {
+  return new CredentialCipher(config.credential.key_repository, logger, 0);
+}
+
 function ownerOf(args: ParsedArgs): { user?: string | undefined; group?: string | undefined } {
   return { user: flag(args, 'keystone-user'), group: flag(args, 'keystone-group') };
 }
@@ -118,12 +143,11 @@ function ownerOf(args: ParsedArgs): { user?: string | undefined; group?: string 
 async function withDatabase(
   config: KeystoneConfig,
   logger: Logger,
-  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>,
+  work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<number | void>,
 ): Promise<number> {
   const database = await openDatabase(config, logger);
   try {
-    await work(database);
-    return 0;
+    return (await work(database)) ?? 0;
   } finally {
     await database.close();
   }
