@@ -10,12 +10,14 @@ import { withSelfLink as withCatalogLink } from '../catalog/render.js';
 import { getEndpoint, getRegion, getService, listAllEndpoints, listRegions, type EndpointRow } from '../catalog/store.js';
 import type { Executor } from '../db/connection.js';
 import { NotFound } from '../errors.js';
+import { pyRepr } from '../policy/python-values.js';
 import type { RouteContext } from '../server/app.js';
 import { policyDict } from '../server/v3/policy-dict.js';
 import { policyRef, withSelfLink, type Ref } from './render.js';
 import { loadPolicy } from './service.js';
 import {
   deleteAssociation,
+  getPolicy,
   hasAssociation,
   listAssociationsOfPolicy,
   listPolicyIdsFor,
@@ -99,7 +101,10 @@ export class EndpointPolicyService {
     if (!endpoint) throw NotFound.of('endpoint', endpointId);
     const policyId = await this.findPolicyId(this.deps.db, endpoint);
     if (policyId === undefined) throw new NotFound(`No policy is associated with endpoint ${endpointId}.`);
-    return withSelfLink(policyRef(await loadPolicy(this.deps.db, policyId)), base, 'endpoints');
+    const row = await getPolicy(this.deps.db, policyId);
+    // py-keystone looks the policy up by the one-column row it read, and names that tuple in its 404.
+    if (!row) throw NotFound.of('policy', `(${pyRepr(policyId)},)`);
+    return withSelfLink(policyRef(row), base, 'endpoints');
   }
 
   private async findPolicyId(db: Executor, endpoint: EndpointRow): Promise<string | undefined> {

@@ -2,7 +2,7 @@
 // keystone-ts on the same database: bodies, status codes, the 400s of bad bodies (py-keystone refuses attributes
 // an endpoint group has no column for), the 404s of dangling references in py-keystone's lookup order, the 409 of
 // a repeated association, the quirky `name` filter, and deleting a group taking its project associations along.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { PEER } from '../helpers/services.js';
 import { createPeerFixture, removePeerFixture } from '../interop/fixtures.js';
 import { byId, comparable, sameError, startParity, uniqueName, type Server } from '../catalog/parity.js';
@@ -40,7 +40,6 @@ async function createBoth(body: Record<string, unknown>): Promise<Record<Server,
 
 const sameBody = (t: Test, theirs: unknown, mine: unknown, ids: Record<string, string> = {}, what = 'body') =>
   t.same(comparable(mine, parity.ks.url, ids), comparable(theirs, PEER.url, ids), what);
-type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('creating, reading, updating and listing a group answer alike', async (t) => {
   const name = uniqueName('epg');
