@@ -3,7 +3,7 @@
 // an admin may call (Debian's policy: rule:service_or_admin). JSON-home lists them under py-keystone's OS-EC2
 // and s3tokens relations.
 import { z } from 'zod';
-import { bodyAfterPolicy } from '../resource/body.js';
+import { registerInScope } from '../assignment/http-scope.js';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { wrapCollection } from '../server/v3/collection.js';
@@ -31,7 +31,11 @@ export function registerEc2Routes(app: App, ctx: RouteContext): void {
   const cipher = new CredentialCipher(ctx.config.credential.key_repository, ctx.logger);
   const credentials = new Ec2CredentialService({ ...ctx, cipher });
   const collection = '/v3/users/:user_id/credentials/OS-EC2';
+  // Bodies read as py-keystone reads them (an empty body is none; JSON that is no object is a 400), flask's 405s.
+  registerInScope(app, (scoped) => routes(scoped, ctx, credentials, cipher, collection));
+}
 
+function routes(app: App, ctx: RouteContext, credentials: Ec2CredentialService, cipher: CredentialCipher, collection: string): void {
   app.get(collection, { schema: { tags, summary: "List a user's EC2 credentials", params: userParams } }, async (request) => {
     const caller = await authenticateRequest(request, ctx.tokens);
     const base = ctx.baseUrl(request);
@@ -40,7 +44,7 @@ export function registerEc2Routes(app: App, ctx: RouteContext): void {
 
   app.post(
     collection,
-    { schema: { tags, summary: 'Create an EC2 credential (access and secret) for a project', params: userParams, body: createBody }, validatorCompiler: bodyAfterPolicy },
+    { schema: { tags, summary: 'Create an EC2 credential (access and secret) for a project', params: userParams, body: createBody } },
     async (request, reply) => {
       const caller = await authenticateRequest(request, ctx.tokens);
       const ref = await credentials.create(caller, request.params.user_id, request.body as unknown, ctx.baseUrl(request));
@@ -68,7 +72,6 @@ export function registerEc2Routes(app: App, ctx: RouteContext): void {
       url,
       {
         schema: { tags, summary: `Exchange a signed ${kind === 'ec2' ? 'EC2' : 'S3'} request for a project-scoped token`, body: exchangeBody },
-        validatorCompiler: bodyAfterPolicy,
       },
       async (request, reply) => {
         const caller = await authenticateRequest(request, ctx.tokens);
