@@ -3,6 +3,8 @@ import { registerApplicationCredentialRoutes } from './application-credential/ro
 import { registerAssignmentRoutes } from './assignment/routes.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerCatalogRoutes } from './catalog/routes.js';
+import { registerCredentialRoutes } from './credential/routes.js';
+import { registerEc2Routes } from './ec2/routes.js';
 import { registerEndpointFilterRoutes } from './endpoint-filter/routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerLimitRoutes } from './limit/routes.js';
@@ -22,6 +24,8 @@ export const allRouteModules: readonly RouteModule[] = [
   registerEndpointFilterRoutes,
   registerPolicyApiRoutes,
   registerApplicationCredentialRoutes,
+  registerCredentialRoutes,
+  registerEc2Routes,
   registerRevokeRoutes,
   registerLimitRoutes,
   registerTrustRoutes,

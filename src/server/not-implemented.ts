@@ -9,10 +9,6 @@ export const NOT_IMPLEMENTED_PREFIXES: readonly string[] = [
   '/v3/OS-OAUTH1',
   '/v3/OS-OAUTH2',
   '/v3/auth/OS-FEDERATION',
-  '/v3/credentials',
-  '/v3/ec2tokens',
-  '/v3/s3tokens',
-  '/v3/users/:user_id/credentials/OS-EC2',
   '/v3/users/:user_id/OS-OAUTH1',
 ];
 
