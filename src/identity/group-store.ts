@@ -61,13 +61,18 @@ export interface ExpiringMembership {
  */
 export async function listExpiringMemberships(db: Executor, userId: string, now: Date): Promise<ExpiringMembership[]> {
   const rows = await db
-    .select({ group, lastVerified: expiringUserGroupMembership.lastVerified, ttl: identityProvider.authorizationTtl })
+    .select({
+      group,
+      // In SQL: py-keystone writes microseconds, which a JS Date would drop.
+      lastVerifiedMicros: sql<number>`(extract(epoch from ${expiringUserGroupMembership.lastVerified}) * 1000000)::bigint`.mapWith(Number),
+      ttl: identityProvider.authorizationTtl,
+    })
     .from(expiringUserGroupMembership)
     .innerJoin(group, eq(group.id, expiringUserGroupMembership.groupId))
     .innerJoin(identityProvider, eq(identityProvider.id, expiringUserGroupMembership.idpId))
     .where(eq(expiringUserGroupMembership.userId, userId));
   return rows
-    .map((r) => ({ group: r.group, expiresMicros: (r.lastVerified.getTime() + (r.ttl ?? 0) * 60_000) * 1000 }))
+    .map((r) => ({ group: r.group, expiresMicros: r.lastVerifiedMicros + (r.ttl ?? 0) * 60_000_000 }))
     .filter((m) => m.expiresMicros > now.getTime() * 1000);
 }
 
