@@ -63,6 +63,12 @@ export class NotFound extends KeystoneError {
   }
 }
 
+/**
+ * py-keystone's TokenNotFound: the token itself is unreadable, expired, revoked or no longer grants its scope.
+ * As X-Auth-Token it is a 401; a missing user, project or domain behind a token stays a 404 there, as in py-keystone.
+ */
+export class TokenNotFound extends NotFound {}
+
 export class MethodNotAllowed extends KeystoneError {
   readonly code = 405;
   readonly title = 'Method Not Allowed';

@@ -2,7 +2,7 @@
 // is a 401 with WWW-Authenticate (added centrally), as py-keystone's auth middleware answers.
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/context.js';
-import { KeystoneError, Unauthorized } from '../errors.js';
+import { TokenNotFound, Unauthorized } from '../errors.js';
 import type { TokenProvider, ValidToken } from '../token/provider.js';
 
 const validated = new WeakMap<FastifyRequest, ValidToken>();
@@ -22,7 +22,8 @@ export async function callerToken(request: FastifyRequest, tokens: TokenProvider
     validated.set(request, token);
     return token;
   } catch (err) {
-    if (err instanceof KeystoneError && err.code === 404) throw new Unauthorized(err.message);
+    // Only a token that is not valid is a 401; a user or project deleted behind it stays py-keystone's 404.
+    if (err instanceof TokenNotFound) throw new Unauthorized(err.message);
     throw err;
   }
 }

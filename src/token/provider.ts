@@ -5,7 +5,7 @@ import type { AuthContext, Scope } from '../auth/context.js';
 import { buildCatalog, catalogOptions } from '../catalog/token-catalog.js';
 import type { KeystoneConfig } from '../config/schema.js';
 import type { Executor } from '../db/connection.js';
-import { Forbidden, NotFound, Unauthorized } from '../errors.js';
+import { Forbidden, NotFound, TokenNotFound, Unauthorized } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isRevoked, type TokenRevocationValues } from '../revoke/model.js';
 import { insertRevocationEvent, listEventsForToken } from '../revoke/store.js';
@@ -113,7 +113,7 @@ export class TokenProvider {
     return { maxRedelegationCount: this.deps.config.trust.max_redelegation_count, now: this.now() };
   }
 
-  /** Throws NotFound (py-keystone's TokenNotFound) for any token that is not valid now. */
+  /** Throws TokenNotFound (or NotFound for a user, project or domain gone behind it) for any token that is not valid now. */
   async validate(tokenId: string, options: ValidateOptions = {}): Promise<ValidToken> {
     const window = options.allowExpired ? this.deps.config.token.allow_expired_window : 0;
     const hit = this.cache.get(tokenId);
@@ -122,7 +122,7 @@ export class TokenProvider {
       token = await this.validateOnce(tokenId, window);
     } else {
       token = hit.value;
-      if (this.now().getTime() >= token.context.expiresAt.getTime() + window * 1000) throw new NotFound('Failed to validate token');
+      if (this.now().getTime() >= token.context.expiresAt.getTime() + window * 1000) throw new TokenNotFound('Failed to validate token');
       if (hit.refreshDue) this.refreshInBackground(tokenId);
     }
     this.checkAccessRules(token, options.accessRulesVersion);
@@ -185,20 +185,20 @@ export class TokenProvider {
     try {
       ({ payload, issuedAt } = this.deps.formatter.validate(tokenId));
     } catch (err) {
-      if (err instanceof TokenFormatError) throw new NotFound('Could not recognize Fernet token');
+      if (err instanceof TokenFormatError) throw new TokenNotFound('Could not recognize Fernet token');
       throw err;
     }
     const facts = toFacts(payload, issuedAt);
-    if (!facts) throw new NotFound('This token type is not supported by keystone-ts yet.');
+    if (!facts) throw new TokenNotFound('This token type is not supported by keystone-ts yet.');
     if (this.now().getTime() >= facts.expiresAt.getTime() + windowSeconds * 1000) {
-      throw new NotFound('Failed to validate token');
+      throw new TokenNotFound('Failed to validate token');
     }
     let resolved: ResolvedToken;
     try {
       resolved = await resolveToken(this.deps.db, facts, this.modelOptions());
     } catch (err) {
       // py-keystone turns an authorization failure during validation into "token not found".
-      if (err instanceof Unauthorized) throw NotFound.of('token', tokenId);
+      if (err instanceof Unauthorized) throw new TokenNotFound(`Could not find token: ${tokenId}.`);
       throw err;
     }
     const trust = resolved.trust?.trust;
@@ -209,7 +209,7 @@ export class TokenProvider {
       projectId: resolved.project?.id ?? null,
       auditId: facts.auditIds[0] ?? null,
     });
-    if (isRevoked(events, revocationValues(resolved))) throw new NotFound('Failed to validate token');
+    if (isRevoked(events, revocationValues(resolved))) throw new TokenNotFound('Failed to validate token');
     return this.build(tokenId, resolved);
   }
 
@@ -256,7 +256,7 @@ export class TokenProvider {
     if (!appCred?.accessRules) return;
     if (version === undefined || !(Number.parseFloat(version) >= ACCESS_RULES_MIN_VERSION)) {
       this.deps.logger.warn('application credential with access rules used through a middleware that does not enforce them');
-      throw new NotFound('Failed to validate token');
+      throw new TokenNotFound('Failed to validate token');
     }
   }
 }
