@@ -57,7 +57,9 @@ export async function createTrust(
 
   const roleIds: string[] = [];
   for (const role of requestedRoles) roleIds.push(role.id ?? (await uniqueRoleIdByName(deps, role.name!)));
-  await requireTrustorRoles(deps, trustorId, projectId, roleIds);
+  // Not a column the schema checks, yet py-keystone reads it from the body (see requireTrustorRoles) and stores it.
+  const namedParentId = typeof trust.redelegated_trust_id === 'string' && trust.redelegated_trust_id ? trust.redelegated_trust_id : null;
+  await requireTrustorRoles(deps, trusts, { trustorUserId: trustorId, projectId, redelegatedTrustId: namedParentId }, roleIds);
 
   const now = new Date();
   let expiresAt = typeof trust.expires_at === 'string' ? parseExpirationDate(trust.expires_at, now) : null;
@@ -96,7 +98,7 @@ export async function createTrust(
     impersonation,
     expiresAt,
     remainingUses,
-    redelegatedTrustId: parent?.id ?? null,
+    redelegatedTrustId: parent?.id ?? namedParentId,
     redelegationCount: count,
     extra: extraOf(trust, roleIds),
     roleIds,
@@ -123,14 +125,26 @@ async function uniqueRoleIdByName(deps: TrustDeps, name: string): Promise<string
 
 /**
  * _require_trustor_has_role_in_project: the project must exist, and the trustor must hold every role on it
- * (404 naming the first role that is missing). A trust without a project can delegate no role at all.
+ * (404 naming the first role that is missing). py-keystone takes the trustor and project from the original
+ * trust of the chain the *body's* `redelegated_trust_id` names (each link looked up as get_trust does), not from
+ * the caller's trust: a redelegation that does not name its parent is checked against the redelegating trustee's
+ * own roles. A trust without a project can delegate no role at all.
  */
-async function requireTrustorRoles(deps: TrustDeps, trustorId: string, projectId: string | null, roleIds: readonly string[]) {
+async function requireTrustorRoles(
+  deps: TrustDeps,
+  trusts: TrustService,
+  trust: { trustorUserId: string; projectId: string | null; redelegatedTrustId: string | null },
+  roleIds: readonly string[],
+) {
   let held = new Set<string>();
-  if (projectId) {
-    const project = await getProjectRow(deps.db, projectId);
-    if (!project) throw NotFound.of('project', projectId);
-    held = await trustorRoleIds(deps.db, trustorId, project);
+  if (trust.projectId) {
+    const project = await getProjectRow(deps.db, trust.projectId);
+    if (!project) throw NotFound.of('project', trust.projectId);
+    let original = trust;
+    while (original.redelegatedTrustId) original = await trusts.lookup(deps.db, original.redelegatedTrustId);
+    // An original trust without a project: py-keystone would list the trustor's grants everywhere; none count here.
+    const originalProject = original.projectId === project.id ? project : original.projectId && (await getProjectRow(deps.db, original.projectId));
+    if (originalProject) held = await trustorRoleIds(deps.db, original.trustorUserId, originalProject);
   }
   const missing = roleIds.find((id) => !held.has(id));
   if (missing !== undefined) throw NotFound.of('role', missing);
