@@ -2,17 +2,15 @@
 // keystone-ts on the same database: endpoint group create / add project / list (all, of a project, projects of a
 // group), endpoint add project / list --project. Both servers are reached with the peer's admin token and an
 // endpoint override (the catalog in the shared database points at the peer).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import t from 'tap';
+import { adminTokenEnv, openstack as openstackRun, openstackJson } from '../helpers/openstack-cli.js';
 import { PEER } from '../helpers/services.js';
 import { createPeerFixture, removePeerFixture } from '../interop/fixtures.js';
 import { startParity, uniqueName, type Server } from '../catalog/parity.js';
 
-const run = promisify(execFile);
 const parity = await startParity();
 const fixture = await createPeerFixture();
 const work = mkdtempSync(join(tmpdir(), 'kts-epf-osc-'));
@@ -29,16 +27,12 @@ const endpoint = await parity.endpoint(service.id, { interface: 'internal' });
 const filters = join(work, 'filters.json');
 writeFileSync(filters, JSON.stringify({ service_id: service.id }));
 
-const openstack = async (server: Server, ...args: string[]) => {
-  const env = {
-    ...process.env,
-    OS_AUTH_TYPE: 'admin_token',
-    OS_TOKEN: parity.token,
-    OS_ENDPOINT: `${server === 'py-keystone' ? PEER.url : parity.ks.url}/v3`,
-    OS_IDENTITY_API_VERSION: '3',
-  };
-  const { stdout } = await run('openstack', [...args, '-f', 'json'], { env, timeout: 60_000 });
-  return stdout.trim() ? JSON.parse(stdout) : undefined;
+const env = (server: Server) => adminTokenEnv(server === 'py-keystone' ? PEER.url : parity.ks.url, parity.token);
+const openstack = (server: Server, ...args: string[]) => openstackJson(env(server), ...args);
+/** A command without JSON output; throws unless it succeeds. */
+const succeed = async (server: Server, ...args: string[]) => {
+  const r = await openstackRun(env(server), ...args);
+  if (r.code !== 0) throw new Error(`openstack ${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`);
 };
 
 t.test('endpoint group create, add project and list answer alike', async (t) => {
@@ -47,10 +41,7 @@ t.test('endpoint group create, add project and list answer alike', async (t) => 
     const name = uniqueName(`osc-${server}`);
     const group = await openstack(server, 'endpoint', 'group', 'create', '--description', 'from the CLI', name, filters);
     created.push(group.id);
-    await run('openstack', ['endpoint', 'group', 'add', 'project', group.id, fixture.project.id], {
-      env: { ...process.env, OS_AUTH_TYPE: 'admin_token', OS_TOKEN: parity.token, OS_ENDPOINT: `${server === 'py-keystone' ? PEER.url : parity.ks.url}/v3`, OS_IDENTITY_API_VERSION: '3' },
-      timeout: 60_000,
-    });
+    await succeed(server, 'endpoint', 'group', 'add', 'project', group.id, fixture.project.id);
     out[server] = { group, name };
   }
   const shape = (g: any, name: string) => ({ ...g, id: 'ID', name: g.name === name ? 'NAME' : g.name });
@@ -70,8 +61,7 @@ t.test('endpoint group create, add project and list answer alike', async (t) => 
 });
 
 t.test('endpoint add project and endpoint list --project answer alike', async (t) => {
-  const env = { ...process.env, OS_AUTH_TYPE: 'admin_token', OS_TOKEN: parity.token, OS_ENDPOINT: `${parity.ks.url}/v3`, OS_IDENTITY_API_VERSION: '3' };
-  await run('openstack', ['endpoint', 'add', 'project', endpoint.id, fixture.project.id], { env, timeout: 60_000 });
+  await succeed('keystone-ts', 'endpoint', 'add', 'project', endpoint.id, fixture.project.id);
   const args = ['endpoint', 'list', '--project', fixture.project.id];
   const [theirs, mine] = [await openstack('py-keystone', ...args), await openstack('keystone-ts', ...args)];
   const sorted = (rows: any[]) => [...rows].sort((a, b) => String(a.ID).localeCompare(String(b.ID)));
