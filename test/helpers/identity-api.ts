@@ -69,3 +69,19 @@ export function normaliseTokenBody(body: any): any {
   if (Array.isArray(token.methods)) token.methods.sort();
   return token;
 }
+
+/**
+ * Two normalised token bodies taken at different moments, ready for `t.same`. Other test files create and delete
+ * catalog services in the shared database while a test runs, so each catalog keeps only the services both bodies
+ * list. Services both list must still be identical, and the identity service bootstrap created must be among them.
+ */
+export function tokenBodiesToCompare(a: any, b: any): [any, any] {
+  const [x, y] = [normaliseTokenBody(a), normaliseTokenBody(b)];
+  if (!Array.isArray(x.catalog) || !Array.isArray(y.catalog)) return [x, y];
+  const inX = new Set(x.catalog.map((s: any) => s.id));
+  const inY = new Set(y.catalog.map((s: any) => s.id));
+  x.catalog = x.catalog.filter((s: any) => inY.has(s.id));
+  y.catalog = y.catalog.filter((s: any) => inX.has(s.id));
+  if (!x.catalog.some((s: any) => s.type === 'identity')) throw new Error('no identity service in both catalogs');
+  return [x, y];
+}
