@@ -22,6 +22,7 @@ t.test('domain create, show, set, list and delete answer alike', async (t) => {
     const domain = await run.json('domain create', 'domain', 'create', '--description', 'made by the CLI', name);
     cli.removeLater(`/v3/domains/${run.known('domain-id', domain.id)}`);
     await run.json('domain show by name', 'domain', 'show', name);
+    await run.run('domain delete while enabled', 'domain', 'delete', domain.id);
     await run.run('domain set', 'domain', 'set', '--name', renamed, '--description', 'changed', '--disable', domain.id);
     await run.json('domain show after set', 'domain', 'show', domain.id);
     const listed = await run.list('domain list', 'domain', 'list');
@@ -45,6 +46,7 @@ t.test('project create (with parent, properties and tags), show, set, list and d
     const child = await run.json('project create --parent', 'project', 'create', '--domain', domain.id, '--parent', name, childName);
     cli.removeLater(`/v3/projects/${run.known('child-id', child.id)}`);
     await run.json('project show --domain', 'project', 'show', '--domain', domain.name, name);
+    await run.run('project create with a name taken', 'project', 'create', '--domain', domain.id, childName);
     await run.run(
       'project set', 'project', 'set', '--name', renamed, '--disable', '--remove-tag', 'alpha', '--property', 'flavour=mint', project.id,
     );
@@ -68,7 +70,7 @@ t.test('user create (with options), show, set, list and delete answer alike', as
       '--email', 'osc@example.org', '--description', 'made by the CLI', '--ignore-lockout-failure-attempts', name,
     );
     cli.removeLater(`/v3/users/${run.known('user-id', user.id)}`);
-    await run.json('user show --domain', 'user', 'show', '--domain', domain.id, name);
+    await run.json('user create --or-show with a name taken', 'user', 'create', '--domain', domain.id, '--or-show', name);
     await run.run(
       'user set', 'user', 'set', '--name', renamed, '--email', 'changed@example.org', '--disable', '--enable-multi-factor-auth',
       '--multi-factor-auth-rule', 'password,totp', user.id,

@@ -29,6 +29,7 @@ t.test('role create (global and domain), show, set, list, implied role and delet
     const domainRole = await run.json('role create --domain', 'role', 'create', '--domain', domain.name, domainRoleName);
     cli.removeLater(`/v3/roles/${run.known('domain-role-id', domainRole.id)}`);
     await run.json('role show by name', 'role', 'show', name);
+    await run.run('role create with a name taken', 'role', 'create', name);
     await run.json('role show --domain', 'role', 'show', '--domain', domain.id, domainRoleName);
     await run.run('role set', 'role', 'set', '--name', renamed, '--description', 'changed', role.id);
     await run.list('role list', 'role', 'list');

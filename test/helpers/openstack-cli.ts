@@ -71,7 +71,7 @@ export async function openstackJson(env: CliEnv, ...args: string[]): Promise<any
  * answer alike.
  */
 export class CliRun {
-  private readonly steps: { what: string; out: unknown; list: boolean }[] = [];
+  private readonly steps: { what: string; out: unknown; kind: 'whole' | 'list' | 'run' }[] = [];
   private readonly placeholders = new Map<string, string>();
 
   constructor(readonly env: CliEnv) {}
@@ -92,14 +92,14 @@ export class CliRun {
   /** A `-f json` command whose output is recorded whole. */
   async json(what: string, ...args: string[]): Promise<any> {
     const out = await openstackJson(this.env, ...args);
-    this.steps.push({ what, out, list: false });
+    this.steps.push({ what, out, kind: 'whole' });
     return out;
   }
 
   /** A `-f json` list, recorded as the set of rows that mention this run's names or ids. */
   async list(what: string, ...args: string[]): Promise<any[]> {
     const rows = await openstackJson(this.env, ...args);
-    this.steps.push({ what, out: rows, list: true });
+    this.steps.push({ what, out: rows, kind: 'list' });
     return rows;
   }
 
@@ -108,7 +108,7 @@ export class CliRun {
     const r = await openstack(this.env, ...args, '-f', 'json');
     if (r.code !== 0) throw new Error(`openstack ${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`);
     const rows: unknown[] = JSON.parse(r.stdout);
-    this.steps.push({ what, out: rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), list: false });
+    this.steps.push({ what, out: rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), kind: 'whole' });
     return r;
   }
 
@@ -117,11 +117,14 @@ export class CliRun {
     const r = await openstack(this.env, ...args);
     // Error messages end with the server's request id, different on every call.
     const stderr = r.stderr.trim().replaceAll(/req-[0-9a-f-]{36}/g, 'req-ID');
-    this.steps.push({ what, out: { exit: r.code, stdout: r.stdout.trim(), stderr }, list: false });
+    this.steps.push({ what, out: { exit: r.code, stdout: r.stdout.trim(), stderr }, kind: 'run' });
     return r;
   }
 
-  /** Each step's label and output, this run's names and ids replaced, lists filtered to them and sorted. */
+  /**
+   * Each step's label and output, this run's names and ids replaced, lists filtered to them and sorted. An id left
+   * in an error message was generated for the rejected request (py-keystone's project name conflict names one).
+   */
   records(): { what: string; out: unknown }[] {
     const keys = [...this.placeholders.keys()].sort((a, b) => b.length - a.length);
     const mentionsOwn = (row: unknown) => keys.some((k) => JSON.stringify(row).includes(k));
@@ -130,8 +133,12 @@ export class CliRun {
       for (const k of keys) text = text.replaceAll(k, this.placeholders.get(k)!);
       return JSON.parse(text);
     };
-    return this.steps.map(({ what, out, list }) => {
-      if (!list) return { what, out: replace(out) };
+    return this.steps.map(({ what, out, kind }) => {
+      if (kind === 'run') {
+        const result = replace(out);
+        return { what, out: { ...result, stderr: result.stderr.replaceAll(/\b[0-9a-f]{32}\b/g, '<generated-id>') } };
+      }
+      if (kind === 'whole') return { what, out: replace(out) };
       const rows = (out as unknown[]).filter(mentionsOwn).map(replace);
       return { what, out: rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) };
     });
