@@ -49,7 +49,7 @@ export interface ValidateOptions {
   readonly accessRulesVersion?: string;
 }
 
-const ACCESS_RULES_MIN_VERSION = 1.0;
+export const ACCESS_RULES_MIN_VERSION = 1.0;
 
 export class TokenProvider {
   private readonly cache: ValidationCache<ValidToken>;
