@@ -1,9 +1,9 @@
+import { isPlainObject, pyRepr } from '../python/values.js';
 // The first error py-keystone's request validation reports for a body. py-keystone checks bodies with
 // jsonschema's Draft4Validator and raises the first error it meets, walking the schema's keywords in the order the
 // schema dict lists them; the 400 says "Invalid input for field 'roles/0': {} does not have enough properties".
 // This walks a schema the same way and words each failure as jsonschema does. py-keystone's message then goes
 // on with a dump of the schema, which clients do not parse; ours stops after the first line.
-import { pyRepr } from '../identity/py-repr.js';
 
 type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null';
 
@@ -68,7 +68,7 @@ function check(schema: JsonSchema, instance: unknown, path: (string | number)[])
         }
         break;
       case 'properties':
-        if (isObject(instance)) {
+        if (isPlainObject(instance)) {
           for (const [name, sub] of Object.entries(value as Record<string, JsonSchema>)) {
             if (!Object.hasOwn(instance, name)) continue;
             const found = check(sub, instance[name], [...path, name]);
@@ -77,21 +77,21 @@ function check(schema: JsonSchema, instance: unknown, path: (string | number)[])
         }
         break;
       case 'required':
-        if (isObject(instance)) {
+        if (isPlainObject(instance)) {
           const missing = (value as string[]).find((name) => !Object.hasOwn(instance, name));
           if (missing !== undefined) return fail(`${pyRepr(missing)} is a required property`);
         }
         break;
       case 'minProperties':
-        if (isObject(instance) && Object.keys(instance).length < (value as number)) {
+        if (isPlainObject(instance) && Object.keys(instance).length < (value as number)) {
           return fail(`${pyRepr(instance)} does not have enough properties`);
         }
         break;
       case 'maxProperties':
-        if (isObject(instance) && Object.keys(instance).length > (value as number)) return fail(`${pyRepr(instance)} has too many properties`);
+        if (isPlainObject(instance) && Object.keys(instance).length > (value as number)) return fail(`${pyRepr(instance)} has too many properties`);
         break;
       case 'additionalProperties':
-        if (value === false && isObject(instance)) {
+        if (value === false && isPlainObject(instance)) {
           const known = schema.properties ?? {};
           const extras = Object.keys(instance).filter((k) => !Object.hasOwn(known, k)).sort();
           if (extras.length > 0) {
@@ -105,10 +105,6 @@ function check(schema: JsonSchema, instance: unknown, path: (string | number)[])
   return undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isType(value: unknown, type: JsonType): boolean {
   switch (type) {
     case 'string':
@@ -116,7 +112,7 @@ function isType(value: unknown, type: JsonType): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'object':
-      return isObject(value);
+      return isPlainObject(value);
     case 'array':
       return Array.isArray(value);
     case 'null':

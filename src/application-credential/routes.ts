@@ -4,7 +4,7 @@
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { wrapCollection } from '../server/v3/collection.js';
-import { bodyAfterPolicy } from '../resource/body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import { AccessRuleService } from './access-rule-service.js';
 import { accessRuleBody } from './render.js';
 import {

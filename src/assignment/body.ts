@@ -3,7 +3,7 @@
 // with a dump of its JSON schema, which clients do not parse; that tail is left out.
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { isPlainObject } from './http-scope.js';
+import { isPlainObject } from '../python/values.js';
 
 /** The member of a JSON body py-keystone reads with `body.get(key, {})`. */
 export function bodyMember(body: unknown, key: string): unknown {

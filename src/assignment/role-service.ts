@@ -11,7 +11,6 @@ import { bodyMember, pyRepr, validateBody } from './body.js';
 import type { Call } from './call.js';
 import { enforce } from './enforce.js';
 import { requireRole, type Ref } from './entities.js';
-import { isPlainObject } from './http-scope.js';
 import { ROLE_OPTION_IDS, roleRef } from './render.js';
 import { firstValue, roleCreate, roleUpdate, type QueryRecord } from './schemas.js';
 import {
@@ -24,6 +23,7 @@ import {
   updateRoleRow,
   type RoleColumn,
 } from './store.js';
+import { isPlainObject } from '../python/values.js';
 
 const LIST_FILTERS = ['name', 'domain_id'] as const;
 /** Columns py-keystone's role table keeps; every other attribute of a body is stored in `extra`. */

@@ -4,8 +4,8 @@
 // `minProperties`), in jsonschema's own words, prefixed with "Invalid input for field '<name>': " for a property.
 // jsonschema's message goes on with a dump of the failing schema and value; that dump is not reproduced (clients
 // do not parse it).
-import { pyRepr } from '../policy/python-values.js';
 import { ValidationError } from '../errors.js';
+import { pyRepr } from '../python/values.js';
 
 export type JsonType = 'string' | 'boolean' | 'object' | 'null' | 'array' | 'number' | 'integer';
 

@@ -4,6 +4,7 @@
 // filter_by_attributes on the refs, in Python: there `x__contains` on a null value is a TypeError, which
 // py-keystone answers as a 400 carrying Python's message.
 import { ValidationError } from '../errors.js';
+import { isPlainObject, pyTypeName } from '../python/values.js';
 import { queryBoolean, type Filter } from '../server/v3/hints.js';
 
 export function partitionFilters(filters: readonly Filter[], columns: readonly string[]): { inSql: Filter[]; inMemory: Filter[] } {
@@ -62,22 +63,8 @@ function flatLookup(ref: Record<string, unknown>, name: string): unknown {
 
 function flatten(ref: Record<string, unknown>, prefix: string, into = new Map<string, unknown>()): Map<string, unknown> {
   for (const [key, value] of Object.entries(ref)) {
-    if (isObject(value)) flatten(value, `${prefix}${key}.`, into);
+    if (isPlainObject(value)) flatten(value, `${prefix}${key}.`, into);
     else into.set(`${prefix}${key}`, value);
   }
   return into;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The name Python gives the type of a JSON value. */
-export function pyTypeName(value: unknown): string {
-  if (value === null || value === undefined) return 'NoneType';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'string') return 'str';
-  if (Array.isArray(value)) return 'list';
-  return 'dict';
 }

@@ -3,9 +3,8 @@
 // region_id) but never legacy_endpoint_id (api/endpoints.py's _filter_endpoint).
 import { ValidationError } from '../errors.js';
 import { selfLink } from '../server/v3/collection.js';
-import { isPlainObject } from './body.js';
-import { pyTypeName } from './list-filters.js';
 import type { Ref } from './models.js';
+import { isPlainObject, pyTypeName } from '../python/values.js';
 
 export type CollectionPath = 'regions' | 'services' | 'endpoints';
 

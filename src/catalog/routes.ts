@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { listLimit, wrapCollection } from '../server/v3/collection.js';
-import { bodyAfterPolicy } from './body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import {
   endpointCreateBody,
   endpointUpdateBody,

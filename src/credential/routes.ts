@@ -1,6 +1,6 @@
 // /v3/credentials: list (filters user_id and type), create, show (and HEAD), update (blob only) and delete,
 // answered as py-keystone Zed (Debian) answers them. Blobs are encrypted at rest with the [credential] keys.
-import { bodyAfterPolicy } from '../resource/body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { wrapCollection } from '../server/v3/collection.js';

@@ -8,12 +8,10 @@ import { createHash, createHmac } from 'node:crypto';
 import {
   compareCodePoints,
   dictGet,
-  isMissing,
   isObject,
+  isMissing,
   malformed,
-  pyStr,
   pyStrip,
-  pyTypeName,
   required,
   subscript,
   text,
@@ -22,6 +20,7 @@ import {
   type Json,
   type JsonObject,
 } from './python-values.js';
+import { pyStr, pyTypeName } from '../python/values.js';
 
 const V4_ALGORITHM = 'AWS4-HMAC-SHA256';
 

@@ -4,10 +4,13 @@
 // and any other exception (KeyError, AttributeError, ...) is a 500 there. keystone-ts answers those with a 400
 // that names what was wrong (docs/api/ec2.md).
 import { ValidationError } from '../errors.js';
-import { pyRepr } from '../identity/py-repr.js';
+import { isPlainObject, pyTypeName } from '../python/values.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
+
+/** A dict, typed as the JSON it was decoded from. */
+export const isObject = isPlainObject as (value: unknown) => value is JsonObject;
 
 /** A Python TypeError: py-keystone answers it with a 400 whose message is the exception text. */
 export function typeError(message: string): ValidationError {
@@ -17,32 +20,6 @@ export function typeError(message: string): ValidationError {
 /** An exception py-keystone does not handle (a 500 there); here a 400 saying what was wrong. */
 export function malformed(what: string): ValidationError {
   return new ValidationError(`Invalid EC2 credentials: ${what}.`);
-}
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** type(value).__name__ for a decoded JSON value. */
-export function pyTypeName(value: unknown): string {
-  if (value === null || value === undefined) return 'NoneType';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'string') return 'str';
-  return Array.isArray(value) ? 'list' : 'dict';
-}
-
-/** Python truthiness (`x or y` picks the first truthy value). */
-export function pyTruthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (isObject(value)) return Object.keys(value).length > 0;
-  return true;
-}
-
-/** str(value): text as it is, anything else as Python prints it. */
-export function pyStr(value: unknown): string {
-  return typeof value === 'string' ? value : pyRepr(value);
 }
 
 const MISSING = Symbol('missing');

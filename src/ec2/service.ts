@@ -14,7 +14,8 @@ import { isDelegatedMethod } from '../application-credential/delegation.js';
 import type { CredentialCipher } from '../credential/crypto.js';
 import { deleteCredential, getCredential, insertCredential, listCredentialsForUser, type CredentialRecord } from '../credential/store.js';
 import { blobObject, credentialIdOf, EC2 } from './credential-store.js';
-import { isObject, pyStr } from './python-values.js';
+import { pyStr } from '../python/values.js';
+import { isObject } from './python-values.js';
 
 export type Ec2Deps = Pick<RouteContext, 'db' | 'transaction' | 'events' | 'authorize' | 'config'> & { readonly cipher: CredentialCipher };
 

@@ -17,8 +17,9 @@ import { checkEc2Signature, checkS3Signature } from './check-signature.js';
 import type { CredentialCipher } from '../credential/crypto.js';
 import { getCredential } from '../credential/store.js';
 import { blobObject, credentialIdOf, EC2 } from './credential-store.js';
-import { isObject, pyContains, pyTruthy, required, text, type Json, type JsonObject } from './python-values.js';
+import { isObject, pyContains, required, text, type Json, type JsonObject } from './python-values.js';
 import { ROOT_DOMAIN_ID } from '../db/legacy/schema.js';
+import { pyTruthy } from '../python/values.js';
 
 export type ExchangeDeps = Pick<RouteContext, 'db' | 'config'> & { readonly tokens: TokenProvider; readonly cipher: CredentialCipher };
 

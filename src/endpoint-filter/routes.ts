@@ -4,7 +4,7 @@
 // policy, as py-keystone does.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { bodyAfterPolicy } from '../catalog/body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { wrapCollection } from '../server/v3/collection.js';

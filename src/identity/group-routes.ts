@@ -3,7 +3,8 @@
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import type { GroupService } from './group-service.js';
-import { bodyAfterPolicy, collection } from './route-kit.js';
+import { collection } from './route-kit.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import { groupBody, groupListQuery, groupParams, groupUpdateBody, groupUsersQuery, membershipParams } from './schemas.js';
 
 const tags = ['groups'];

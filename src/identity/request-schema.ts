@@ -4,7 +4,7 @@
 // 1 is not of type 'string'". (py-keystone appends jsonschema's dump of the whole schema; we stop at that line.)
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { pyRepr } from './py-repr.js';
+import { pyRepr } from '../python/values.js';
 
 type JsonType = 'string' | 'boolean' | 'object' | 'array';
 

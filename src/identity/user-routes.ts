@@ -5,7 +5,8 @@ import { authenticateRequest } from '../server/authenticate.js';
 import { changePassword } from './change-password.js';
 import type { GroupService } from './group-service.js';
 import { validateRequest } from './request-schema.js';
-import { bodyAfterPolicy, collection } from './route-kit.js';
+import { collection } from './route-kit.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import {
   passwordChangeBody,
   passwordChangeSchema,

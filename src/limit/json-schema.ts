@@ -5,7 +5,7 @@
 // jsonschema's message goes on with a dump of the failing schema and value; clients do not parse it, so it is
 // not reproduced.
 import { ValidationError } from '../errors.js';
-import { pyRepr } from '../policy/python-values.js';
+import { pyRepr } from '../python/values.js';
 
 type JsonType = 'string' | 'integer' | 'object' | 'array' | 'null';
 

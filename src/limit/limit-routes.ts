@@ -4,7 +4,7 @@
 // Bodies are checked here only for being JSON objects; the service validates them after policy, as py-keystone
 // does.
 import type { FastifyRequest } from 'fastify';
-import { bodyAfterPolicy } from '../resource/body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { limitCollection } from './envelopes.js';

@@ -2,9 +2,9 @@
 // text in the row, its value on the wire) and type; and the reverse, every attribute that is not a column going
 // to `extra`.
 import { pyJsonDumps } from '../catalog/python-json.js';
-import { isPlainObject } from '../catalog/body.js';
 import { parseExtra } from '../identity/store.js';
 import type { PolicyRow } from './store.js';
+import { isPlainObject } from '../python/values.js';
 
 export type Ref = Record<string, unknown>;
 

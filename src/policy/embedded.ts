@@ -9,11 +9,12 @@ import { decisionRecorder, type DecisionObserver, type DecisionOutcome, type Dec
 import { PolicyDenied } from './denied.js';
 import type { PolicyEngine } from './engine.js';
 import { locatePolicyFile, parsePolicyFile, PolicyFileError } from './policy-file.js';
-import { pyTruthy, systemCredential } from './python-values.js';
+import { systemCredential } from './python-values.js';
 import { CompiledRules, PolicyCycleError, references } from './rule-compiler.js';
 import { formatRule, type RuleNode } from './rule-parser.js';
 import { effectiveRules, parseDefaults, type ParsedDefault, type RuleDefault } from './rule-set.js';
 import { flattenPolicyDict, type FlatTarget, type PolicyDict } from './target.js';
+import { pyTruthy } from '../python/values.js';
 
 export interface EmbeddedEngineOptions {
   readonly defaults: readonly RuleDefault[];

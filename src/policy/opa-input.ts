@@ -7,7 +7,8 @@
 //    view args, request_body and filter_attr stay beside it.
 //  - existing: the stored object for updates (keystone-ng's contract), else null.
 import type { PolicyCredentials } from './credentials.js';
-import { isPlainObject, type PolicyDict } from './target.js';
+import { type PolicyDict } from './target.js';
+import { isPlainObject } from '../python/values.js';
 
 export interface OpaInput {
   readonly credentials: Readonly<Record<string, unknown>>;

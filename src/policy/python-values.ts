@@ -1,75 +1,7 @@
-// How Python spells JSON-shaped values. oslo.policy compares strings produced by Python: `%(x)s` renders
-// str(value) and a generic check compares against str(credential), so a rule author writes `True`, `None`
-// or `['a', 'b']`, and those are the strings keystone-ts must produce to reach the same decisions.
-// Also the literal subset of `ast.literal_eval` that can stand on the left of a generic check ('x', True, 1).
+// Python values as oslo.policy sees them: the `system` credential as enforce() leaves it, and the literal subset
+// of `ast.literal_eval` that can stand on the left of a generic check ('x', True, 1).
 
-/** Python's str(): strings as they are, everything else as repr(). */
-export function pyStr(value: unknown): string {
-  return typeof value === 'string' ? value : pyRepr(value);
-}
-
-/** Python's repr() of a JSON value (dict/list/str/int/float/bool/None). */
-export function pyRepr(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'string') return pyStringRepr(value);
-  // JSON does not keep 1 apart from 1.0; integral numbers print as Python ints.
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : pyFloatRepr(value);
-  if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
-  if (typeof value === 'object') {
-    const items = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyStringRepr(k)}: ${pyRepr(v)}`);
-    return `{${items.join(', ')}}`;
-  }
-  return String(value);
-}
-
-// Python's str.isprintable() is false for categories C* and Z* except the ASCII space.
-const NON_PRINTABLE = /[\p{C}\p{Z}]/u;
-
-function pyStringRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) {
-      if (code < 0x100) out += `\\x${code.toString(16).padStart(2, '0')}`;
-      else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
-      else out += `\\U${code.toString(16).padStart(8, '0')}`;
-    } else out += ch;
-  }
-  return out + quote;
-}
-
-/** repr(float): shortest round-trip digits, fixed notation for exponents -4..15, else 1e+16 style. */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const sign = x < 0 ? '-' : '';
-  if (exp >= -4 && exp < 16) {
-    if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-    const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-    return `${sign}${intPart}.${digits.slice(exp + 1) || '0'}`;
-  }
-  const frac = digits.length > 1 ? `.${digits.slice(1)}` : '';
-  return `${sign}${digits[0]}${frac}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
-
-/** Python truthiness of a JSON value. */
-export function pyTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
-  return Boolean(value);
-}
+import { pyFloatRepr, pyStringRepr, pyTruthy } from '../python/values.js';
 
 /**
  * creds['system'] as oslo.policy's enforce() leaves it: it copies a truthy system_scope there before any

@@ -3,9 +3,10 @@
 // GenericCheck compares str() of a literal or of a credential reached by a dotted path (fanning out over
 // lists), and a `%(key)s` missing from the target makes the check false rather than an error.
 import type { PolicyCredentials } from './credentials.js';
-import { pyRepr, pyStr, systemCredential } from './python-values.js';
+import { systemCredential } from './python-values.js';
 import type { MatchTemplate, RuleNode } from './rule-parser.js';
 import type { FlatTarget } from './target.js';
+import { pyRepr, pyStr } from '../python/values.js';
 
 export type CompiledCheck = (creds: PolicyCredentials, target: FlatTarget) => boolean;
 

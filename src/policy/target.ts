@@ -3,6 +3,7 @@
 // `request_body` and query filters under `filter_attr` (both namespaced so a client cannot overwrite trusted
 // keys), then flattens nested dicts into dotted keys: {"target": {"user": {"domain_id": "d"}}} is read by a
 // rule as %(target.user.domain_id)s.
+import { isPlainObject } from '../python/values.js';
 
 export type PolicyDict = Readonly<Record<string, unknown>>;
 
@@ -47,12 +48,6 @@ function flattenInto(flat: Record<string, unknown>, dict: PolicyDict, prefix: st
     if (isPlainObject(value)) flattenInto(flat, value, flatKey);
     else flat[flatKey] = value;
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /** Python truthiness of a JSON value (what `if json_input:` sees). */

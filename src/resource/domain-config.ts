@@ -5,7 +5,7 @@
 import type { AuthContext } from '../auth/context.js';
 import { Forbidden, NotFound, UnexpectedError, ValidationError } from '../errors.js';
 import { policyDict } from '../server/v3/policy-dict.js';
-import { bodyMember, isPlainObject } from './body.js';
+import { bodyMember } from './body.js';
 import { defaultValue, isKnownGroup, isKnownOption, isSensitive, isWhitelisted, WHITELISTED } from './domain-config-options.js';
 import {
   deleteConfigOptions,
@@ -15,6 +15,7 @@ import {
 } from './domain-config-store.js';
 import { loadDomain } from './project-rules.js';
 import type { ResourceDeps } from './service.js';
+import { isPlainObject } from '../python/values.js';
 
 export type DomainConfig = Record<string, unknown>;
 

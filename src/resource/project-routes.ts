@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
-import { bodyAfterPolicy } from './body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import { withLink } from './render.js';
 import { projectCollection, queryValue } from './route-kit.js';
 import { projectCreateBody, projectUpdateBody } from './schemas.js';

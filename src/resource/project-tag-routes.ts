@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
-import { bodyAfterPolicy } from './body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import { tagsBody } from './schemas.js';
 import type { ResourceService } from './service.js';
 

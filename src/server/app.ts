@@ -15,6 +15,7 @@ import { registerDiscovery } from './discovery.js';
 import { installErrorHandling } from './error-handler.js';
 import { JsonHome } from './json-home.js';
 import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
+import { readJsonBodiesAsKeystone } from './json-body.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -63,6 +64,7 @@ export async function buildApp(options: {
   app.setValidatorCompiler(validatorCompiler);
   // Keystone reads only JSON bodies; any other media type is answered as py-keystone answers it (400).
   app.removeContentTypeParser('text/plain');
+  readJsonBodiesAsKeystone(app);
   // Responses are plain JSON; response schemas exist to document the API, not to slow every reply down.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 

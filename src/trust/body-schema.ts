@@ -3,7 +3,7 @@
 // prefixed "Invalid input for field '<path>': " below the root. py-keystone's message goes on with a dump of the
 // schema; clients do not parse it, and it is not reproduced.
 import { ValidationError } from '../errors.js';
-import { pyRepr } from '../policy/python-values.js';
+import { pyRepr } from '../python/values.js';
 
 type JsonType = 'string' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 

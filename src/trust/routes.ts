@@ -1,6 +1,6 @@
 // /v3/OS-TRUST/trusts: create, list (by trustor or trustee), show, delete, and a trust's roles, listed in JSON-home
 // under py-keystone's OS-TRUST relations. Lists are never cut by a list_limit, as in py-keystone.
-import { bodyAfterPolicy } from '../resource/body.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 import type { App, RouteContext } from '../server/app.js';
 import { authenticateRequest } from '../server/authenticate.js';
 import { wrapCollection } from '../server/v3/collection.js';
