@@ -15,6 +15,7 @@ import { dbSync, dbVersion } from './db/sync.js';
 import { findUserByName } from './identity/store.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRuntime } from './runtime.js';
+import { relayInvalidations, shareInvalidations } from './token/worker-invalidation.js';
 
 const USAGE = `usage: keystone-ts <command> [--config-file FILE] [options]
 commands:
@@ -169,6 +170,7 @@ async function serve(config: KeystoneConfig, logger: Logger, args: ParsedArgs): 
       // Workers re-run this entry point; only the primary does first-run set-up and forks.
       logger.info({ workers }, 'starting worker processes');
       for (let i = 0; i < workers; i++) cluster.fork();
+      relayInvalidations(cluster);
       cluster.on('exit', (worker, code) => {
         logger.error({ pid: worker.process.pid, code }, 'worker exited; starting another');
         cluster.fork();
@@ -177,6 +179,7 @@ async function serve(config: KeystoneConfig, logger: Logger, args: ParsedArgs): 
     }
   }
   const runtime = await createRuntime(config, logger);
+  if (cluster.isWorker) shareInvalidations(runtime.tokens);
   await runtime.app.listen({ host: host!, port: Number(port) });
   const stop = async () => {
     await runtime.close();

@@ -57,6 +57,8 @@ export class TokenProvider {
   private readonly inFlight = new Map<string, Promise<ValidToken>>();
   /** Bumped by every removal from the cache, so a validation that started before it cannot put a stale entry back. */
   private cacheGeneration = 0;
+  /** Told of every removal a local change makes, so sibling worker processes can make it too. */
+  private announceForget: (tokenId?: string) => void = () => {};
 
   constructor(
     private readonly deps: {
@@ -163,6 +165,16 @@ export class TokenProvider {
     else this.cache.delete(tokenId);
   }
 
+  /** Registers who hears about removals made by local changes (worker-invalidation.ts). */
+  onForget(listener: (tokenId?: string) => void): void {
+    this.announceForget = listener;
+  }
+
+  /** A removal another worker process made for a change of its own. */
+  forgetFromSibling(tokenId?: string): void {
+    this.forget(tokenId);
+  }
+
   /** DELETE /v3/auth/tokens: a revocation event on the token's audit id, which py-keystone honours too. */
   async revoke(token: ValidToken): Promise<void> {
     const revokedAt = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
@@ -172,11 +184,13 @@ export class TokenProvider {
       revokedAt,
     });
     this.forget(token.context.tokenId);
+    this.announceForget(token.context.tokenId);
   }
 
   /** Forget every cached validation (after a local change that must be seen at once). */
   invalidateCache(): void {
     this.forget();
+    this.announceForget();
   }
 
   private async validateUncached(tokenId: string, windowSeconds: number): Promise<ValidToken> {

@@ -1,5 +1,6 @@
 // With PostgreSQL, `serve --workers N` runs N processes on one port; the embedded database runs one.
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +49,30 @@ t.test('with PostgreSQL, --workers 2 forks two workers that share the port and s
     Array.from({ length: 4 }, () => issueToken(server.url, passwordAuth({ name: 'admin', domainId: 'default' }, PEER.adminPassword))),
   );
   t.same(results.map((r) => r.status), [201, 201, 201, 201]);
+
+  // A revocation made by one worker is seen at once by the other, whose cache held the token too.
+  const [caller, victim] = [results[0]!.id, results[1]!.id];
+  const check = () => statusOnNewConnection(server.url, '/v3/auth/tokens', { 'X-Auth-Token': caller, 'X-Subject-Token': victim });
+  const before = await Promise.all(Array.from({ length: 8 }, check));
+  t.same(before, Array(8).fill(200), 'both workers validate (and cache) the token');
+  t.equal(await statusOnNewConnection(server.url, '/v3/auth/tokens', { 'X-Auth-Token': caller, 'X-Subject-Token': victim }, 'DELETE'), 204);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const after = [];
+  for (let i = 0; i < 8; i++) after.push(await check());
+  t.same(after, Array(8).fill(404), 'neither worker answers from its cache after the revocation');
 });
+
+/** One request on a connection of its own: node:cluster hands each new connection to the next worker. */
+function statusOnNewConnection(base: string, path: string, headers: Record<string, string>, method = 'HEAD'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { method, headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 t.test('the embedded database runs one process whatever --workers says', async (t) => {
   const config = `[keystone_ts]\ndata_dir = ${join(work, 'pglite')}\n[fernet_tokens]\nkey_repository = ${join(work, 'fernet')}\n`;
