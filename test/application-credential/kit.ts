@@ -5,11 +5,10 @@
 // its application credentials and access rules with it (py-keystone's user-deleted callback).
 import { call, issueToken, passwordAuth, uniqueName, type Response } from '../helpers/identity-api.js';
 import { startKeystoneTs, type RunningKeystone } from '../helpers/keystone-ts.js';
-import { PEER } from '../helpers/services.js';
+import { PEER, type Server } from '../helpers/services.js';
 import { createPeerFixture, removePeerFixture, type PeerFixture } from '../interop/fixtures.js';
 
-export type Server = 'py-keystone' | 'keystone-ts';
-export const SERVERS: readonly Server[] = ['py-keystone', 'keystone-ts'];
+export { SERVERS, type Server } from '../helpers/services.js';
 
 export interface Kit {
   readonly ours: RunningKeystone;

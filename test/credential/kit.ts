@@ -6,11 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { call, issueToken, passwordAuth, type Response } from '../helpers/identity-api.js';
 import { startKeystoneTs, type RunningKeystone } from '../helpers/keystone-ts.js';
-import { PEER, SYSTEM_PYTHON } from '../helpers/services.js';
+import { PEER, SYSTEM_PYTHON, type Server } from '../helpers/services.js';
 import { createPeerFixture, removePeerFixture, type PeerFixture } from '../interop/fixtures.js';
 
-export type Server = 'py-keystone' | 'keystone-ts';
-export const SERVERS: readonly Server[] = ['py-keystone', 'keystone-ts'];
+export { SERVERS, type Server } from '../helpers/services.js';
 
 export interface Kit {
   readonly ours: RunningKeystone;

@@ -13,6 +13,10 @@ export const PG_PORT = Number(process.env.KEYSTONE_TEST_PG_PORT ?? 5432);
 const PG_AUTH = 'keystone:keystone';
 
 /** The py-keystone peer: its public URL, its database and its key repositories. */
+/** The two servers every parity test sends the same requests to. */
+export type Server = 'py-keystone' | 'keystone-ts';
+export const SERVERS: readonly Server[] = ['py-keystone', 'keystone-ts'];
+
 export const PEER = {
   url: process.env.KEYSTONE_PEER_URL ?? 'http://127.0.0.1:5001',
   adminPassword: process.env.PYKS_ADMIN_PASSWORD ?? 'secret',

@@ -3,10 +3,10 @@
 // order personas run in (one persona's change seen by the next) pass `sequential`.
 import type { Test } from 'tap';
 import { call } from '../helpers/identity-api.js';
-import { PEER } from '../helpers/services.js';
+import { PEER, type Server } from '../helpers/services.js';
 import type { Persona, Personas } from '../interop/personas.js';
 
-export type Server = 'py-keystone' | 'keystone-ts';
+export type { Server } from '../helpers/services.js';
 export type PersonaRequest = (p: Persona, server: Server) => { method: string; path: string; body?: unknown };
 
 const AT_ONCE = 4;

@@ -5,11 +5,10 @@ import postgres from 'postgres';
 import type { Test } from 'tap';
 import { call, uniqueName, type Response } from '../helpers/identity-api.js';
 import { besidePeerConfig, startKeystoneTs, type RunningKeystone } from '../helpers/keystone-ts.js';
-import { PEER } from '../helpers/services.js';
+import { PEER, SERVERS, type Server } from '../helpers/services.js';
 import { peerAdminToken } from '../interop/fixtures.js';
 
-export type Server = 'py-keystone' | 'keystone-ts';
-export const SERVERS: readonly Server[] = ['py-keystone', 'keystone-ts'];
+export { SERVERS, type Server } from '../helpers/services.js';
 
 export interface Parity {
   readonly ks: RunningKeystone;
