@@ -1,9 +1,9 @@
-import { isPlainObject, pyRepr } from '../python/values.js';
 // The first error py-keystone's request validation reports for a body. py-keystone checks bodies with
 // jsonschema's Draft4Validator and raises the first error it meets, walking the schema's keywords in the order the
 // schema dict lists them; the 400 says "Invalid input for field 'roles/0': {} does not have enough properties".
 // This walks a schema the same way and words each failure as jsonschema does. py-keystone's message then goes
 // on with a dump of the schema, which clients do not parse; ours stops after the first line.
+import { isPlainObject, pyRepr } from '../python/values.js';
 
 type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null';
 

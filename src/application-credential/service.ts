@@ -7,6 +7,7 @@ import type { AuthContext } from '../auth/context.js';
 import type { Executor } from '../db/connection.js';
 import { Conflict, Forbidden, NotFound, ValidationError } from '../errors.js';
 import { hashPassword } from '../identity/password-hash.js';
+import { pyRepr } from '../python/values.js';
 import type { RouteContext } from '../server/app.js';
 import { applyHints, buildHints, type Filter } from '../server/v3/hints.js';
 import { policyDict } from '../server/v3/policy-dict.js';
@@ -29,7 +30,6 @@ import {
   type AccessRuleRecord,
   type ApplicationCredentialRecord,
 } from './store.js';
-import { pyRepr } from '../python/values.js';
 
 export type ApplicationCredentialDeps = Pick<RouteContext, 'db' | 'transaction' | 'events' | 'tokens' | 'authorize' | 'config'>;
 

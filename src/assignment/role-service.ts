@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { NULL_DOMAIN_ID } from '../db/legacy/schema.js';
 import { Conflict, Forbidden, ValidationError } from '../errors.js';
+import { isPlainObject } from '../python/values.js';
 import type { AppServices } from '../server/app.js';
 import { applyHints, buildHints, type Filter } from '../server/v3/hints.js';
 import { bodyMember, pyRepr, validateBody } from './body.js';
@@ -23,7 +24,6 @@ import {
   updateRoleRow,
   type RoleColumn,
 } from './store.js';
-import { isPlainObject } from '../python/values.js';
 
 const LIST_FILTERS = ['name', 'domain_id'] as const;
 /** Columns py-keystone's role table keeps; every other attribute of a body is stored in `extra`. */

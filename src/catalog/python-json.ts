@@ -1,7 +1,7 @@
-import { pyFloatRepr } from '../python/values.js';
 // The text py-keystone writes into `extra` columns: oslo jsonutils.dumps, i.e. Python's json.dumps with its
 // defaults (", " and ": " separators, ensure_ascii). Rows keystone-ts writes then read byte-for-byte like rows
 // py-keystone writes, which keeps a shared database indistinguishable whichever server wrote it.
+import { pyFloatRepr } from '../python/values.js';
 
 export function pyJsonDumps(value: unknown): string {
   if (value === null || value === undefined) return 'null';

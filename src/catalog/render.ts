@@ -2,9 +2,9 @@
 // already carry in `extra`, as py-keystone's wrap_member does), and an endpoint shows `region` (a copy of
 // region_id) but never legacy_endpoint_id (api/endpoints.py's _filter_endpoint).
 import { ValidationError } from '../errors.js';
+import { isPlainObject, pyTypeName } from '../python/values.js';
 import { selfLink } from '../server/v3/collection.js';
 import type { Ref } from './models.js';
-import { isPlainObject, pyTypeName } from '../python/values.js';
 
 export type CollectionPath = 'regions' | 'services' | 'endpoints';
 

@@ -1,9 +1,9 @@
-import { pyRepr } from '../python/values.js';
 // Endpoint URLs are Python %-format templates: py-keystone turns `$(` into `%(` and applies `url % substitutions`
 // with a mapping. Both the create-time check (utils.check_endpoint_url) and the catalog (utils.format_url) rest on
 // what that expression accepts, so this is Python's printf-style formatting with a mapping argument: `%%`,
 // `%(key)s` with flags, width and precision, `%s` without a key (which formats the mapping itself), and the errors
 // Python raises (unknown key, a number conversion of a string, an unsupported or incomplete format).
+import { pyRepr } from '../python/values.js';
 
 /** A substitution value as Python holds it: str, int, or None. */
 export type PyValue = string | number | null;

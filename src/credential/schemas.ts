@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { failureText, firstFailure, type JsonSchema } from '../application-credential/json-schema.js';
 import { ValidationError } from '../errors.js';
-import { EC2 } from './blob.js';
 import { pyRepr } from '../python/values.js';
+import { EC2 } from './blob.js';
 
 /** The create schema's `type` and `properties` keywords, in py-keystone's order (blob, project_id, type, user_id). */
 const createShape: JsonSchema = {

@@ -3,11 +3,11 @@
 // py-keystone does not show).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Unauthorized } from '../errors.js';
+import { pyStr, pyTruthy, pyTypeName } from '../python/values.js';
 import { ec2Signature } from './ec2-signer.js';
 import { hostnameOf } from './hostname.js';
 import { urlsafeB64Decode } from './python-base64.js';
 import { malformed, pyContains, required, typeError, type Json, type JsonObject } from './python-values.js';
-import { pyStr, pyTruthy, pyTypeName } from '../python/values.js';
 
 /** EC2TokensResource._check_signature; retries without the host's port, which some clients leave out. */
 export function checkEc2Signature(secret: string, credentials: JsonObject): void {

@@ -5,6 +5,7 @@
 // HMAC-SHA256 and rewrites `SignatureMethod` to say so; version 1 sorts parameters case-insensitively; version 4
 // drops the port of the host header for old boto user agents and leaves the query out of POST requests.
 import { createHash, createHmac } from 'node:crypto';
+import { pyStr, pyTypeName } from '../python/values.js';
 import {
   compareCodePoints,
   dictGet,
@@ -20,7 +21,6 @@ import {
   type Json,
   type JsonObject,
 } from './python-values.js';
-import { pyStr, pyTypeName } from '../python/values.js';
 
 const V4_ALGORITHM = 'AWS4-HMAC-SHA256';
 

@@ -7,6 +7,7 @@ import type { AuthContext } from '../auth/context.js';
 import { ROOT_DOMAIN_ID } from '../db/legacy/schema.js';
 import { Forbidden, NotFound, Unauthorized, ValidationError } from '../errors.js';
 import { getUser } from '../identity/store.js';
+import { pyStr } from '../python/values.js';
 import { getProjectRow } from '../resource/store.js';
 import type { RouteContext } from '../server/app.js';
 import { policyDict } from '../server/v3/policy-dict.js';
@@ -14,7 +15,6 @@ import { isDelegatedMethod } from '../application-credential/delegation.js';
 import type { CredentialCipher } from '../credential/crypto.js';
 import { deleteCredential, getCredential, insertCredential, listCredentialsForUser, type CredentialRecord } from '../credential/store.js';
 import { blobObject, credentialIdOf, EC2 } from './credential-store.js';
-import { pyStr } from '../python/values.js';
 import { isObject } from './python-values.js';
 
 export type Ec2Deps = Pick<RouteContext, 'db' | 'transaction' | 'events' | 'authorize' | 'config'> & { readonly cipher: CredentialCipher };

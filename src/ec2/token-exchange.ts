@@ -9,6 +9,7 @@ import { getRole } from '../assignment/store.js';
 import { NotFound, NotImplemented, Unauthorized, ValidationError } from '../errors.js';
 import { parseIsoTimestamp } from '../identity/iso8601.js';
 import { getUser } from '../identity/store.js';
+import { pyTruthy } from '../python/values.js';
 import { getDomainRow, getProjectRow } from '../resource/store.js';
 import type { RouteContext } from '../server/app.js';
 import type { IssueRequest, TokenProvider, ValidToken } from '../token/provider.js';
@@ -19,7 +20,6 @@ import { getCredential } from '../credential/store.js';
 import { blobObject, credentialIdOf, EC2 } from './credential-store.js';
 import { isObject, pyContains, required, text, type Json, type JsonObject } from './python-values.js';
 import { ROOT_DOMAIN_ID } from '../db/legacy/schema.js';
-import { pyTruthy } from '../python/values.js';
 
 export type ExchangeDeps = Pick<RouteContext, 'db' | 'config'> & { readonly tokens: TokenProvider; readonly cipher: CredentialCipher };
 

@@ -9,6 +9,7 @@ import { pyJsonDumps } from '../catalog/python-json.js';
 import { getEndpoint, listAllEndpoints, type EndpointRow } from '../catalog/store.js';
 import type { Executor } from '../db/connection.js';
 import { Conflict, NotFound, ValidationError } from '../errors.js';
+import { pyRepr } from '../python/values.js';
 import { findProject } from '../resource/project-rules.js';
 import { renderProject } from '../resource/render.js';
 import type { RouteContext } from '../server/app.js';
@@ -33,7 +34,6 @@ import {
   updateEndpointGroup,
   type EndpointGroupRow,
 } from './store.js';
-import { pyRepr } from '../python/values.js';
 
 export type EndpointFilterDeps = Pick<RouteContext, 'db' | 'transaction' | 'tokens' | 'authorize'>;
 

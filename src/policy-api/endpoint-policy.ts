@@ -10,6 +10,7 @@ import { withSelfLink as withCatalogLink } from '../catalog/render.js';
 import { getEndpoint, getRegion, getService, listAllEndpoints, listRegions, type EndpointRow } from '../catalog/store.js';
 import type { Executor } from '../db/connection.js';
 import { NotFound } from '../errors.js';
+import { pyRepr } from '../python/values.js';
 import type { RouteContext } from '../server/app.js';
 import { policyDict } from '../server/v3/policy-dict.js';
 import { policyRef, withSelfLink, type Ref } from './render.js';
@@ -23,7 +24,6 @@ import {
   upsertAssociation,
   type AssociationTarget,
 } from './store.js';
-import { pyRepr } from '../python/values.js';
 
 export type EndpointPolicyDeps = Pick<RouteContext, 'db' | 'transaction' | 'authorize'>;
 

@@ -3,8 +3,8 @@
 // to `extra`.
 import { pyJsonDumps } from '../catalog/python-json.js';
 import { parseExtra } from '../identity/store.js';
-import type { PolicyRow } from './store.js';
 import { isPlainObject } from '../python/values.js';
+import type { PolicyRow } from './store.js';
 
 export type Ref = Record<string, unknown>;
 

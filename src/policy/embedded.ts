@@ -4,6 +4,7 @@
 // and a denial or an InvalidScope is a 403 naming the action).
 import { readFileSync, statSync } from 'node:fs';
 import type { Logger } from '../logger.js';
+import { pyTruthy } from '../python/values.js';
 import type { PolicyCredentials } from './credentials.js';
 import { decisionRecorder, type DecisionObserver, type DecisionOutcome, type DecisionRecorder } from './decision-log.js';
 import { PolicyDenied } from './denied.js';
@@ -14,7 +15,6 @@ import { CompiledRules, PolicyCycleError, references } from './rule-compiler.js'
 import { formatRule, type RuleNode } from './rule-parser.js';
 import { effectiveRules, parseDefaults, type ParsedDefault, type RuleDefault } from './rule-set.js';
 import { flattenPolicyDict, type FlatTarget, type PolicyDict } from './target.js';
-import { pyTruthy } from '../python/values.js';
 
 export interface EmbeddedEngineOptions {
   readonly defaults: readonly RuleDefault[];

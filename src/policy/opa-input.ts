@@ -6,9 +6,9 @@
 //    input.target.user and a ported %(target.user.domain_id)s rule (input.target.user.domain_id) both work;
 //    view args, request_body and filter_attr stay beside it.
 //  - existing: the stored object for updates (keystone-ng's contract), else null.
+import { isPlainObject } from '../python/values.js';
 import type { PolicyCredentials } from './credentials.js';
 import { type PolicyDict } from './target.js';
-import { isPlainObject } from '../python/values.js';
 
 export interface OpaInput {
   readonly credentials: Readonly<Record<string, unknown>>;

@@ -1,6 +1,5 @@
 // Python values as oslo.policy sees them: the `system` credential as enforce() leaves it, and the literal subset
 // of `ast.literal_eval` that can stand on the left of a generic check ('x', True, 1).
-
 import { pyFloatRepr, pyStringRepr, pyTruthy } from '../python/values.js';
 
 /**

@@ -2,11 +2,11 @@
 // Each check behaves as its oslo.policy class does (_checks.py): RoleCheck lower-cases both sides,
 // GenericCheck compares str() of a literal or of a credential reached by a dotted path (fanning out over
 // lists), and a `%(key)s` missing from the target makes the check false rather than an error.
+import { pyRepr, pyStr } from '../python/values.js';
 import type { PolicyCredentials } from './credentials.js';
 import { systemCredential } from './python-values.js';
 import type { MatchTemplate, RuleNode } from './rule-parser.js';
 import type { FlatTarget } from './target.js';
-import { pyRepr, pyStr } from '../python/values.js';
 
 export type CompiledCheck = (creds: PolicyCredentials, target: FlatTarget) => boolean;
 

@@ -4,6 +4,7 @@
 // the default domain. Errors about the configuration itself are 403 "Invalid domain specific configuration".
 import type { AuthContext } from '../auth/context.js';
 import { Forbidden, NotFound, UnexpectedError, ValidationError } from '../errors.js';
+import { isPlainObject } from '../python/values.js';
 import { policyDict } from '../server/v3/policy-dict.js';
 import { bodyMember } from './body.js';
 import { defaultValue, isKnownGroup, isKnownOption, isSensitive, isWhitelisted, WHITELISTED } from './domain-config-options.js';
@@ -15,7 +16,6 @@ import {
 } from './domain-config-store.js';
 import { loadDomain } from './project-rules.js';
 import type { ResourceDeps } from './service.js';
-import { isPlainObject } from '../python/values.js';
 
 export type DomainConfig = Record<string, unknown>;
 

@@ -8,6 +8,7 @@ import { parseExpirationDate } from '../application-credential/expiry.js';
 import { listRoleRows } from '../assignment/store.js';
 import { Conflict, Forbidden, NotFound, ValidationError } from '../errors.js';
 import { getUser } from '../identity/store.js';
+import { pyStr } from '../python/values.js';
 import { bodyMember } from '../resource/body.js';
 import { getProjectRow } from '../resource/store.js';
 import { policyDict } from '../server/v3/policy-dict.js';
@@ -19,7 +20,6 @@ import { loadRoleRefs, trustMember } from './render.js';
 import { TRUST_RESOURCE_TYPE, type TrustDeps, type TrustService } from './service.js';
 import { insertTrust, type NewTrust } from './store.js';
 import { trustorRoleIds } from './trustor-roles.js';
-import { pyStr } from '../python/values.js';
 
 /** TrustModel's columns: any other key of the body is kept in `extra` (and shown back), as py-keystone does. */
 const COLUMNS = new Set([
