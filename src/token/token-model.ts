@@ -88,7 +88,8 @@ export async function resolveToken(db: Executor, facts: TokenFacts, options: Tok
       if (!project.enabled) {
         throw new NotFound(`Unable to validate token because project ${project.id} is disabled`);
       }
-      const projectDomain = await getDomainRow(db, project.domainId);
+      // Most users live in their projects' domain: that row was just read.
+      const projectDomain = project.domainId === userDomain.id ? userDomain : await getDomainRow(db, project.domainId);
       if (!projectDomain) throw NotFound.of('domain', project.domainId);
       if (!projectDomain.enabled) throw domainDisabled(projectDomain.id);
       if (facts.trustId) {
