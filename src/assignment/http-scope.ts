@@ -4,15 +4,14 @@
 // - a method a URL does not serve is flask's 405 (before authentication, with an Allow header and flask-restful's
 //   `{"message": ...}` body), and OPTIONS answers 200 with the Allow header, as py-keystone's routing does.
 import type { FastifyInstance } from 'fastify';
-import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../server/app.js';
+import { bodyAfterPolicy } from '../server/json-body.js';
 
 export function registerInScope(app: App, routes: (scoped: App) => void): void {
   void app.register(async (instance: FastifyInstance) => {
     const scoped = instance.withTypeProvider<ZodTypeProvider>() as unknown as App;
-    scoped.setValidatorCompiler((route) =>
-      route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0]),
-    );
+    scoped.setValidatorCompiler(bodyAfterPolicy);
     const served = new Map<string, Set<string>>();
     scoped.addHook('onRoute', (route) => {
       const methods = served.get(route.url) ?? new Set<string>();
