@@ -10,13 +10,12 @@
 // an admin-interface identity endpoint at keystone-ts, selected with OS_REGION_NAME and OS_INTERFACE=admin; the
 // admin interface keeps that endpoint out of the way of other clients of the shared catalog, which ask for public
 // endpoints.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
 import { createPeerFixture, removePeerFixture, type PeerFixture } from '../interop/fixtures.js';
 import { baseOf, comparable, startParity, SERVERS, type Parity, type Server } from '../catalog/parity.js';
+import { adminTokenEnv, openstack as runCli, type CliEnv } from '../helpers/openstack-cli.js';
 
-const execFileAsync = promisify(execFile);
+export type { CliEnv };
 
 /** What a command gave: its exit code, its parsed JSON output, or the error the CLI printed. */
 export interface Outcome {
@@ -27,17 +26,6 @@ export interface Outcome {
 
 export type Pair = Record<Server, Outcome>;
 export type Masks = Record<Server, Record<string, string>>;
-export type CliEnv = NodeJS.ProcessEnv;
-
-export async function cli(env: CliEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    return { code: 0, ...(await execFileAsync('openstack', args, { env, timeout: 120_000 })) };
-  } catch (error) {
-    const e = error as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 /**
  * `openstack args`, with `-f json` unless the command prints nothing (set, delete). An error's message is kept
@@ -45,7 +33,7 @@ export async function cli(env: CliEnv, args: string[]): Promise<{ code: number; 
  * schema, which keystone-ts does not reproduce); the HTTP status is kept apart.
  */
 export async function openstack(env: CliEnv, args: string[], json = true): Promise<Outcome> {
-  const r = await cli(env, json ? [...args, '-f', 'json'] : args);
+  const r = await runCli(env, ...(json ? [...args, '-f', 'json'] : args));
   if (r.code === 0) return { exit: 0, ...(r.stdout.trim() && { out: JSON.parse(r.stdout) }) };
   const status = /\(HTTP (\d{3})\)/.exec(r.stderr)?.[1];
   const message = r.stderr.trim().split('\n\n')[0]!.replace(/\s*\(HTTP \d{3}\) \(Request-ID: req-[0-9a-f-]+\)/, '');
@@ -115,13 +103,7 @@ export async function startCliParity(options: { passwordAuth?: boolean } = {}): 
   return {
     parity,
     fixture,
-    adminEnv: (server, token = parity.token) => ({
-      ...process.env,
-      OS_AUTH_TYPE: 'admin_token',
-      OS_TOKEN: token,
-      OS_ENDPOINT: `${baseOf(server, parity)}/v3`,
-      OS_IDENTITY_API_VERSION: '3',
-    }),
+    adminEnv: (server, token = parity.token) => adminTokenEnv(baseOf(server, parity), token),
     authEnv,
     userEnv,
     both: async (step) => {
@@ -140,7 +122,7 @@ export async function startCliParity(options: { passwordAuth?: boolean } = {}): 
       t.same(ids.filter((id) => !listed.includes(id)), [], `${what}: both servers' objects listed`);
     },
     checkRouting: async (t) => {
-      const runs = await Promise.all(SERVERS.map((s) => cli(userEnv(s), ['--debug', 'credential', 'list'])));
+      const runs = await Promise.all(SERVERS.map((s) => runCli(userEnv(s), '--debug', 'credential', 'list')));
       SERVERS.forEach((s, i) => {
         t.equal(runs[i]!.code, 0, `${s}: exit 0`);
         t.match(runs[i]!.stderr, `GET call to identity for ${baseOf(s, parity)}/v3/credentials`, `${s}: the call went there`);

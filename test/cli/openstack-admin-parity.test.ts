@@ -3,17 +3,11 @@
 // Each server gets the same sequence with its own objects; outputs are compared with generated ids and names
 // replaced by placeholders, lists as sets of the rows naming the test's own objects.
 import t from 'tap';
-import { startParity } from '../catalog/parity.js';
-import { sideBySide } from './side-by-side.js';
+import { startSideBySide } from './side-by-side.js';
 
-const parity = await startParity();
-const cli = sideBySide(parity);
+const { parity, cli } = await startSideBySide();
 // Two families at a time: a CLI call spends most of its 2-3 s waiting, on a busy machine.
 t.jobs = 2;
-t.teardown(async () => {
-  await cli.cleanup();
-  await parity.cleanup();
-});
 
 t.test('domain create, show, set, list and delete answer alike', async (t) => {
   await cli.compare(t, async (run) => {

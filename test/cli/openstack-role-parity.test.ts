@@ -3,19 +3,13 @@
 // Each server gets the same sequence with its own objects; outputs are compared with generated ids and names
 // replaced by placeholders, lists as sets of the rows naming the test's own objects.
 import t from 'tap';
-import { startParity } from '../catalog/parity.js';
 import { passwordEnv } from '../helpers/openstack-cli.js';
 import { PEER } from '../helpers/services.js';
-import { sideBySide } from './side-by-side.js';
+import { startSideBySide } from './side-by-side.js';
 
-const parity = await startParity();
-const cli = sideBySide(parity);
+const { parity, cli } = await startSideBySide();
 // Two families at a time: a CLI call spends most of its 2-3 s waiting, on a busy machine.
 t.jobs = 2;
-t.teardown(async () => {
-  await cli.cleanup();
-  await parity.cleanup();
-});
 
 t.test('role create (global and domain), show, set, list, implied role and delete answer alike', async (t) => {
   await cli.compare(t, async (run) => {

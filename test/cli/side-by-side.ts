@@ -1,11 +1,10 @@
 // What the admin CLI parity tests share: one command sequence run by the `openstack` CLI against py-keystone and
 // keystone-ts at once (each with its own objects), the two records compared step by step, and REST fixtures made
 // through keystone-ts (milliseconds, where a CLI call takes a second or two) removed at teardown.
-import type { Test } from 'tap';
-import { SERVERS, type Parity, type Server } from '../catalog/parity.js';
+import t, { type Test } from 'tap';
+import { baseOf, SERVERS, startParity, type Parity, type Server } from '../catalog/parity.js';
 import { uniqueName } from '../helpers/identity-api.js';
 import { adminTokenEnv, CliRun, type CliEnv } from '../helpers/openstack-cli.js';
-import { PEER } from '../helpers/services.js';
 
 export interface SideBySide {
   /** Runs `sequence` once per server, concurrently, and compares the two records step by step. */
@@ -17,14 +16,25 @@ export interface SideBySide {
   cleanup(): Promise<void>;
 }
 
-export function sideBySide(parity: Parity): SideBySide {
+/** keystone-ts beside the peer and a side-by-side runner on it, both cleaned up when the test file ends. */
+export async function startSideBySide(): Promise<{ parity: Parity; cli: SideBySide }> {
+  const parity = await startParity();
+  const cli = sideBySide(parity);
+  t.teardown(async () => {
+    await cli.cleanup();
+    await parity.cleanup();
+  });
+  return { parity, cli };
+}
+
+function sideBySide(parity: Parity): SideBySide {
   const paths: string[] = [];
   const removeLater = (path: string) => paths.push(path);
   return {
     removeLater,
     compare: async (t, sequence, envs) => {
       const runs = new Map(
-        SERVERS.map((s) => [s, new CliRun(envs?.[s] ?? adminTokenEnv(s === 'py-keystone' ? PEER.url : parity.ks.url, parity.token))]),
+        SERVERS.map((s) => [s, new CliRun(envs?.[s] ?? adminTokenEnv(baseOf(s, parity), parity.token))]),
       );
       await Promise.all(SERVERS.map((s) => sequence(runs.get(s)!, s)));
       const theirs = runs.get('py-keystone')!.records();

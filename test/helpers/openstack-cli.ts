@@ -49,7 +49,7 @@ export async function openstack(env: CliEnv, ...args: string[]): Promise<CliResu
   try {
     // openstackclient sends some lists (project tags) in Python set order, which follows the hash seed: a fixed
     // seed makes two runs send the same request.
-    const { stdout, stderr } = await execFileAsync('openstack', args, { env: { ...env, PYTHONHASHSEED: '0' }, timeout: 60_000 });
+    const { stdout, stderr } = await execFileAsync('openstack', args, { env: { ...env, PYTHONHASHSEED: '0' }, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: unknown; stdout?: string; stderr?: string };

@@ -23,31 +23,38 @@ export async function peerAdminToken(): Promise<string> {
   return token.id;
 }
 
-async function ok(res: Promise<{ status: number; body: any }>, what: string) {
+/** The body of a 2xx answer; anything else throws, naming the request. */
+export async function must(res: Promise<{ status: number; body: any }>, what: string): Promise<any> {
   const r = await res;
-  if (r.status >= 300) throw new Error(`${what} failed on the peer: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+export type PeerApi = (method: string, path: string, body?: unknown) => Promise<any>;
+
+/** The peer's API as `token`'s holder, for fixtures: a 2xx answer's body, else it throws. */
+export function peerApi(token: string): PeerApi {
+  return (method, path, body) => must(call(PEER.url, method, path, { token, ...(body !== undefined && { body }) }), `${method} ${path}`);
+}
+
+/** The ids of the global roles bootstrap made. */
+export async function bootstrapRoles(api: PeerApi): Promise<Record<'admin' | 'member' | 'reader', string>> {
+  const listed = (await api('GET', '/v3/roles')).roles as { id: string; name: string; domain_id: string | null }[];
+  const roleId = (name: string) => listed.find((r) => r.name === name && !r.domain_id)!.id;
+  return { admin: roleId('admin'), member: roleId('member'), reader: roleId('reader') };
 }
 
 export async function createPeerFixture(): Promise<PeerFixture> {
   const adminToken = await peerAdminToken();
-  const p = PEER.url;
-  const opts = (body?: unknown) => ({ token: adminToken, ...(body !== undefined && { body }) });
-  const roleList = await ok(call(p, 'GET', '/v3/roles', opts()), 'list roles');
-  const roleId = (name: string) => roleList.roles.find((r: any) => r.name === name && !r.domain_id).id as string;
-  const roles = { admin: roleId('admin'), member: roleId('member'), reader: roleId('reader') };
-
-  const domain = (await ok(call(p, 'POST', '/v3/domains', opts({ domain: { name: uniqueName('kts-dom') } })), 'create domain')).domain;
-  const project = (
-    await ok(call(p, 'POST', '/v3/projects', opts({ project: { name: uniqueName('kts-proj'), domain_id: domain.id } })), 'create project')
-  ).project;
+  const api = peerApi(adminToken);
+  const roles = await bootstrapRoles(api);
+  const domain = (await api('POST', '/v3/domains', { domain: { name: uniqueName('kts-dom') } })).domain;
+  const project = (await api('POST', '/v3/projects', { project: { name: uniqueName('kts-proj'), domain_id: domain.id } })).project;
   const password = `pw-${uniqueName('x')}`;
-  const user = (
-    await ok(call(p, 'POST', '/v3/users', opts({ user: { name: uniqueName('kts-user'), domain_id: domain.id, password } })), 'create user')
-  ).user;
-  await ok(call(p, 'PUT', `/v3/projects/${project.id}/users/${user.id}/roles/${roles.member}`, opts()), 'grant project role');
-  await ok(call(p, 'PUT', `/v3/domains/${domain.id}/users/${user.id}/roles/${roles.admin}`, opts()), 'grant domain role');
-  await ok(call(p, 'PUT', `/v3/system/users/${user.id}/roles/${roles.reader}`, opts()), 'grant system role');
+  const user = (await api('POST', '/v3/users', { user: { name: uniqueName('kts-user'), domain_id: domain.id, password } })).user;
+  await api('PUT', `/v3/projects/${project.id}/users/${user.id}/roles/${roles.member}`);
+  await api('PUT', `/v3/domains/${domain.id}/users/${user.id}/roles/${roles.admin}`);
+  await api('PUT', `/v3/system/users/${user.id}/roles/${roles.reader}`);
   return {
     adminToken,
     domain: { id: domain.id, name: domain.name },

@@ -2,9 +2,9 @@
 // of role, with a token issued by the peer for the scope that role lives on. A parity test sends the same request
 // as each persona to both servers and expects the same status code.
 import type { Test } from 'tap';
-import { call, issueToken, passwordAuth, uniqueName, type Response } from '../helpers/identity-api.js';
+import { call, issueToken, passwordAuth, uniqueName } from '../helpers/identity-api.js';
 import { PEER } from '../helpers/services.js';
-import { peerAdminToken } from './fixtures.js';
+import { bootstrapRoles, peerAdminToken, peerApi } from './fixtures.js';
 
 export type PersonaName =
   | 'system-admin' | 'system-member' | 'system-reader'
@@ -32,19 +32,10 @@ export interface Personas {
   cleanup(): Promise<void>;
 }
 
-async function must(res: Promise<Response>, what: string): Promise<any> {
-  const r = await res;
-  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
 export async function createPersonas(): Promise<Personas> {
   const adminToken = await peerAdminToken();
-  const api = (method: string, path: string, body?: unknown) =>
-    must(call(PEER.url, method, path, { token: adminToken, ...(body !== undefined && { body }) }), `${method} ${path}`);
-  const roleList = (await api('GET', '/v3/roles')).roles as { id: string; name: string; domain_id: string | null }[];
-  const roleId = (name: string) => roleList.find((r) => r.name === name && !r.domain_id)!.id;
-  const roles = { admin: roleId('admin'), member: roleId('member'), reader: roleId('reader') };
+  const api = peerApi(adminToken);
+  const roles = await bootstrapRoles(api);
 
   const domain = (await api('POST', '/v3/domains', { domain: { name: uniqueName('persona-dom') } })).domain;
   const other = (await api('POST', '/v3/domains', { domain: { name: uniqueName('persona-other') } })).domain;

@@ -6,7 +6,7 @@ import type { Test } from 'tap';
 import { call, issueToken, passwordAuth, uniqueName, type Response } from '../helpers/identity-api.js';
 import { startKeystoneTs, type RunningKeystone } from '../helpers/keystone-ts.js';
 import { PEER, SERVERS, type Server } from '../helpers/services.js';
-import { peerAdminToken } from '../interop/fixtures.js';
+import { must, peerAdminToken } from '../interop/fixtures.js';
 
 export { SERVERS, type Server } from '../helpers/services.js';
 
@@ -32,12 +32,6 @@ export interface LimitParity {
   /** Another service (removed at cleanup, with its registered limits). */
   service(): Promise<string>;
   cleanup(): Promise<void>;
-}
-
-async function must(res: Promise<Response>, what: string): Promise<any> {
-  const r = await res;
-  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
 }
 
 export async function startLimitParity(options: { ks?: RunningKeystone } = {}): Promise<LimitParity> {

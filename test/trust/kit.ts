@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import { call, issueToken, passwordAuth, uniqueName, type Response } from '../helpers/identity-api.js';
 import { besidePeerConfig, startKeystoneTs, type RunningKeystone } from '../helpers/keystone-ts.js';
 import { PEER, type Server } from '../helpers/services.js';
-import { peerAdminToken } from '../interop/fixtures.js';
+import { bootstrapRoles, peerAdminToken, peerApi } from '../interop/fixtures.js';
 
 export { SERVERS, type Server } from '../helpers/services.js';
 
@@ -45,20 +45,11 @@ export interface World {
   cleanup(): Promise<void>;
 }
 
-async function must(res: Promise<Response>, what: string): Promise<any> {
-  const r = await res;
-  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
-
 export async function startWorld(config: Record<string, Record<string, string>> = {}): Promise<World> {
   const ours = await startKeystoneTs(besidePeerConfig(config));
   const adminToken = await peerAdminToken();
-  const api = (method: string, path: string, body?: unknown) =>
-    must(call(PEER.url, method, path, { token: adminToken, ...(body !== undefined && { body }) }), `${method} ${path}`);
-  const roleList = (await api('GET', '/v3/roles')).roles as { id: string; name: string; domain_id: string | null }[];
-  const roleId = (name: string) => roleList.find((r) => r.name === name && !r.domain_id)!.id;
-  const roles = { admin: roleId('admin'), member: roleId('member'), reader: roleId('reader') };
+  const api = peerApi(adminToken);
+  const roles = await bootstrapRoles(api);
   const domain = (await api('POST', '/v3/domains', { domain: { name: uniqueName('trust-dom') } })).domain;
   const project = (await api('POST', '/v3/projects', { project: { name: uniqueName('trust-proj'), domain_id: domain.id } })).project;
   const other = (await api('POST', '/v3/projects', { project: { name: uniqueName('trust-other'), domain_id: domain.id } })).project;
